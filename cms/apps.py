@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CmsConfig(AppConfig):
+    name = "cms"
+    verbose_name = "Baken content"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cms.signal_handlers import ensure_content_locales
+
+        post_migrate.connect(ensure_content_locales, sender=self)

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+USERNAME = "admin"
+PASSWORD = "baken-dev-admin"  # noqa: S105 - development settings only, refused elsewhere
+
+
+class Command(BaseCommand):
+    help = "Make sure a development admin account exists (development settings only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("ensure_dev_admin only runs with development settings (DEBUG on).")
+        user, created = get_user_model().objects.get_or_create(
+            username=USERNAME, defaults={"email": "admin@example.org"}
+        )
+        if created or not user.check_password(PASSWORD) or not user.is_superuser:
+            user.is_staff = user.is_superuser = user.is_active = True
+            user.set_password(PASSWORD)
+            user.save()
+        self.stdout.write(f"Admin: http://127.0.0.1:<port>/admin/  user “{USERNAME}”, password “{PASSWORD}”")

@@ -1,0 +1,25 @@
+"""Django's model registry for the ``cms`` app; the models themselves live in pages/ and snippets/."""
+
+from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage, HomePage
+from cms.snippets.models import (
+    CitationType,
+    ContactPoint,
+    ContactType,
+    HelpLine,
+    OpeningHours,
+    SourceCitation,
+)
+
+__all__ = [
+    "CampaignHelpLine",
+    "CampaignKeyDate",
+    "CampaignPage",
+    "CitationType",
+    "ContactPoint",
+    "ContactType",
+    "FAQPage",
+    "HelpLine",
+    "HomePage",
+    "OpeningHours",
+    "SourceCitation",
+]

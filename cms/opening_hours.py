@@ -1,0 +1,71 @@
+"""Weekly opening hours: validation and the ``open_now`` computation.
+
+Intervals are local wall-clock times in the help-line's own time zone. An interval
+closes strictly after it opens; ``closes`` of 24:00 is written as 00:00 is not allowed,
+use 23:59:59 for "until midnight"; an interval that spans midnight is two intervals.
+"""
+
+import datetime as dt
+import itertools
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+WEEKDAY_NAMES = dict(WEEKDAYS)
+# schema.org DayOfWeek names, for OpeningHoursSpecification.
+SCHEMA_ORG_DAYS = {day: f"https://schema.org/{name}" for day, name in WEEKDAYS}
+
+
+@dataclass(frozen=True, order=True)
+class OpeningInterval:
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+
+
+def validate_intervals(intervals: Iterable[OpeningInterval]) -> None:
+    """Raise ValidationError listing every interval that ends too soon or overlaps another."""
+    errors = []
+    by_day: dict[int, list[OpeningInterval]] = {}
+    for interval in intervals:
+        if interval.weekday not in WEEKDAY_NAMES:
+            errors.append(f"{interval.weekday} is not a weekday (0 = Monday … 6 = Sunday).")
+            continue
+        if interval.closes <= interval.opens:
+            errors.append(
+                f"{WEEKDAY_NAMES[interval.weekday]}: closing time {interval.closes:%H:%M} must be "
+                f"after opening time {interval.opens:%H:%M}."
+            )
+            continue
+        by_day.setdefault(interval.weekday, []).append(interval)
+    for weekday, day_intervals in sorted(by_day.items()):
+        day_intervals.sort()
+        for previous, current in itertools.pairwise(day_intervals):
+            if current.opens < previous.closes:
+                errors.append(
+                    f"{WEEKDAY_NAMES[weekday]}: {previous.opens:%H:%M}–{previous.closes:%H:%M} and "
+                    f"{current.opens:%H:%M}–{current.closes:%H:%M} overlap."
+                )
+    if errors:
+        raise ValidationError(errors, code="invalid_opening_hours")
+
+
+def is_open_at(*, intervals: Iterable[OpeningInterval], time_zone: str, moment: dt.datetime) -> bool:
+    """Whether ``moment`` (timezone-aware) falls inside one of the weekly intervals."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
+    wall_clock = local.time().replace(tzinfo=None)
+    return any(
+        interval.weekday == local.weekday() and interval.opens <= wall_clock < interval.closes
+        for interval in intervals
+    )

@@ -1,0 +1,80 @@
+"""Page models: a home page per locale, campaigns below it, FAQ pages below campaigns."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import ANSWER_FEATURES, FAQSectionsBlock
+
+
+class HomePage(Page):
+    """The root of one locale's content tree; campaigns live below it."""
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.CampaignPage"]
+    max_count_per_parent = None
+
+    class Meta:
+        verbose_name = "home page"
+
+
+class CampaignPage(Page):
+    summary = models.TextField(help_text="One or two sentences: what the campaign is about.")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        InlinePanel("key_dates", heading="Key dates", label="Key date"),
+        InlinePanel("campaign_helplines", heading="Help-lines to show", label="Help-line"),
+    ]
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.FAQPage"]
+
+    class Meta:
+        verbose_name = "campaign page"
+
+
+class CampaignKeyDate(Orderable):
+    page = ParentalKey(CampaignPage, on_delete=models.CASCADE, related_name="key_dates")
+    date = models.DateField()
+    label = models.CharField(
+        max_length=255,
+        help_text="e.g. European Day on the Protection of Children against Sexual Abuse",
+    )
+    recurs_annually = models.BooleanField(default=True, help_text="The same day every year.")
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("recurs_annually")]), FieldPanel("label")]
+
+
+class CampaignHelpLine(Orderable):
+    page = ParentalKey(CampaignPage, on_delete=models.CASCADE, related_name="campaign_helplines")
+    helpline = models.ForeignKey("cms.HelpLine", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("helpline")]
+
+
+class FAQPage(Page):
+    intro = RichTextField(features=ANSWER_FEATURES, blank=True)
+    body = StreamField(
+        FAQSectionsBlock(),
+        blank=True,
+        help_text="Sections of questions and answers, in the order readers see them.",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["cms.CampaignPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "FAQ page"

@@ -1,0 +1,377 @@
+"""Translatable snippets: help-lines and source citations.
+
+Both use Wagtail's mixin stack (as bakerydemo's FooterText does) so an edit can be
+saved as a draft, reviewed, published and audited, one row per locale linked by
+``translation_key``.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+)
+from wagtail.search import index
+
+from cms import validators
+from cms.opening_hours import WEEKDAYS, OpeningInterval, validate_intervals
+
+
+class ContactType(models.TextChoices):
+    PHONE = "phone", "Phone"
+    SMS = "sms", "SMS"
+    CHAT = "chat", "Chat"
+    EMAIL = "email", "E-mail"
+    WEB_FORM = "web_form", "Web reporting form"
+
+
+class HelpLineForm(WagtailAdminModelForm):
+    """Checks the opening hours as a whole: rows that overlap each other on the same day."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        formset = self.formsets.get("opening_hours")
+        if formset is None or not formset.is_valid():
+            return cleaned_data
+        intervals = [
+            OpeningInterval(
+                form.cleaned_data["weekday"], form.cleaned_data["opens"], form.cleaned_data["closes"]
+            )
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            validate_intervals(intervals)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned_data
+
+
+class HelpLine(
+    TranslatableMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """A way to get help or to report: a phone line, a reporting point, an address.
+
+    Contact values, availability, languages and area are the same in every language:
+    the translation in the default locale is their source, and every other translation
+    copies them from it whenever either is saved (see ``sync_from_source``).
+    """
+
+    SYNCHRONISED_FIELDS = (
+        "slug",
+        "is_free",
+        "anonymous_possible",
+        "available_24_7",
+        "time_zone",
+        "languages",
+        "area_served",
+        "last_verified",
+    )
+
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=100,
+        help_text="Identifies the help-line in the API; the same in every language.",
+    )
+    organisation = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    is_free = models.BooleanField("free of charge", default=True)
+    anonymous_possible = models.BooleanField("anonymous contact possible", default=False)
+    available_24_7 = models.BooleanField(
+        "available 24/7",
+        default=False,
+        help_text="Leave unticked to give weekly opening hours instead.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=settings.BAKEN_DEFAULT_TIME_ZONE,
+        validators=[validators.validate_time_zone],
+        help_text="IANA time zone the opening hours are given in, e.g. Europe/Brussels.",
+    )
+    languages = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validators.validate_language_tags],
+        help_text='Languages served, as BCP 47 tags, e.g. ["nl", "fr", "en"].',
+    )
+    area_served = models.CharField(
+        max_length=10,
+        default="BE",
+        validators=[validators.validate_area_code],
+        help_text="ISO 3166 country or region code, e.g. BE or BE-VLG.",
+    )
+    last_verified = models.DateField(
+        null=True, blank=True, help_text="When someone last checked these details were right."
+    )
+
+    base_form_class = HelpLineForm
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("slug"), FieldPanel("organisation"), FieldPanel("description")],
+            heading="Help-line",
+        ),
+        InlinePanel("contact_points", heading="Contact points", min_num=1, label="Contact point"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("is_free"), FieldPanel("anonymous_possible")]),
+                FieldPanel("available_24_7"),
+                FieldPanel("time_zone"),
+            ],
+            heading="Cost and availability",
+        ),
+        InlinePanel("opening_hours", heading="Weekly opening hours", label="Opening hours"),
+        MultiFieldPanel(
+            [FieldPanel("languages"), FieldPanel("area_served"), FieldPanel("last_verified")],
+            heading="Reach",
+        ),
+    ]
+
+    search_fields = [
+        index.SearchField("name", boost=2),
+        index.AutocompleteField("name"),
+        index.SearchField("organisation"),
+        index.SearchField("description"),
+        index.FilterField("locale_id"),
+        index.FilterField("live"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = "help-line"
+        verbose_name_plural = "help-lines"
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="unique_helpline_slug_per_locale"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        clashing = HelpLine.objects.filter(slug=self.slug).exclude(translation_key=self.translation_key)
+        if clashing.exists():
+            raise ValidationError({"slug": "Another help-line already uses this slug."})
+
+    # --- keeping locale-independent data in step across translations ---------------------
+
+    def get_sync_source(self) -> "HelpLine | None":
+        """The translation whose contact data all others copy: the default locale's, else the oldest."""
+        if self.locale.language_code == settings.BAKEN_DEFAULT_LOCALE:
+            return None
+        translations = HelpLine.objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        default = translations.filter(locale__language_code=settings.BAKEN_DEFAULT_LOCALE).first()
+        if default is not None:
+            return default
+        oldest = translations.order_by("pk").first()
+        if oldest is not None and (self.pk is None or oldest.pk < self.pk):
+            return oldest
+        return None
+
+    def sync_from_source(self, source: "HelpLine") -> None:
+        for field_name in self.SYNCHRONISED_FIELDS:
+            setattr(self, field_name, getattr(source, field_name))
+        own_labels = {point.sync_key: point.label for point in self.contact_points.all()}
+        self.contact_points = [
+            ContactPoint(
+                sync_key=point.sync_key,
+                contact_type=point.contact_type,
+                value=point.value,
+                label=own_labels.get(point.sync_key, point.label),
+                sort_order=point.sort_order,
+            )
+            for point in source.contact_points.all()
+        ]
+        self.opening_hours = [
+            OpeningHours(
+                weekday=hours.weekday,
+                opens=hours.opens,
+                closes=hours.closes,
+                sort_order=hours.sort_order,
+            )
+            for hours in source.opening_hours.all()
+        ]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        touches_content = update_fields is None
+        if touches_content:
+            source = self.get_sync_source()
+            if source is not None:
+                self.sync_from_source(source)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if touches_content and self.get_sync_source() is None:
+                for translation in HelpLine.objects.filter(translation_key=self.translation_key).exclude(
+                    pk=self.pk
+                ):
+                    translation.save()
+
+    # --- presentation -------------------------------------------------------------------
+
+    @property
+    def contact_summary(self) -> str:
+        return ", ".join(point.value for point in self.contact_points.all())
+
+    def opening_intervals(self) -> list[OpeningInterval]:
+        return [
+            OpeningInterval(weekday=hours.weekday, opens=hours.opens, closes=hours.closes)
+            for hours in self.opening_hours.all()
+        ]
+
+    def get_preview_template(self, request, mode_name):
+        return "cms/previews/helpline.html"
+
+
+class ContactPoint(Orderable):
+    helpline = ParentalKey(HelpLine, on_delete=models.CASCADE, related_name="contact_points")
+    # Links the same contact point across translations, so a translated label survives
+    # a change of number in the source.
+    sync_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    contact_type = models.CharField("type", max_length=20, choices=ContactType.choices)
+    value = models.CharField(
+        max_length=255,
+        help_text="Phone/SMS number (116000 or +32 2 …), e-mail address, or https:// address.",
+    )
+    label = models.CharField(max_length=255, help_text="How it is shown, e.g. 'Call 116000, day and night'.")
+
+    panels = [FieldPanel("contact_type"), FieldPanel("value"), FieldPanel("label")]
+
+    def clean(self):
+        super().clean()
+        self.value = (self.value or "").strip()
+        try:
+            if self.contact_type in (ContactType.PHONE, ContactType.SMS):
+                self.value = validators.normalise_phone_number(self.value)
+            elif self.contact_type == ContactType.EMAIL:
+                validators.validate_email_address(self.value)
+            elif self.contact_type in (ContactType.WEB_FORM, ContactType.CHAT):
+                validators.validate_web_url(self.value)
+        except ValidationError as error:
+            raise ValidationError({"value": error.messages}) from error
+
+    def __str__(self):
+        return f"{self.get_contact_type_display()}: {self.value}"
+
+
+class OpeningHours(Orderable):
+    helpline = ParentalKey(HelpLine, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    opens = models.TimeField()
+    closes = models.TimeField(help_text="Use 23:59:59 for 'until midnight'.")
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+
+    def clean(self):
+        super().clean()
+        if self.opens is not None and self.closes is not None:
+            validate_intervals([OpeningInterval(self.weekday, self.opens, self.closes)])
+
+
+class CitationType(models.TextChoices):
+    REPORT = "report", "Report"
+    ARTICLE = "article", "Article"
+    DATASET = "dataset", "Dataset"
+    LEGISLATION = "legislation", "Legislation"
+    INVESTIGATIVE_JOURNALISM = "investigative_journalism", "Investigative journalism"
+    WEB_PAGE = "web_page", "Web page"
+
+
+class SourceCitation(
+    TranslatableMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    models.Model,
+):
+    """A public source behind a published figure or claim."""
+
+    title = models.CharField(max_length=500)
+    authors = models.TextField(
+        blank=True,
+        help_text="One person per line, as 'Family name, Given names'.",
+    )
+    organisation = models.CharField(
+        max_length=255, blank=True, help_text="Author organisation, when there is no personal author."
+    )
+    publisher = models.CharField(max_length=255, blank=True)
+    url = models.URLField("URL", max_length=1000, blank=True, validators=[validators.validate_web_url])
+    publication_date = models.DateField(null=True, blank=True)
+    accessed_date = models.DateField(null=True, blank=True)
+    citation_type = models.CharField("type", max_length=32, choices=CitationType.choices)
+    language = models.CharField(
+        max_length=35,
+        validators=[validators.validate_language_tag],
+        help_text="Language of the source itself (BCP 47), e.g. en or nl.",
+    )
+    notes = RichTextField(features=["bold", "italic", "link"], blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("citation_type"),
+        MultiFieldPanel([FieldPanel("authors"), FieldPanel("organisation")], heading="Authorship"),
+        FieldPanel("publisher"),
+        FieldPanel("url"),
+        FieldRowPanel([FieldPanel("publication_date"), FieldPanel("accessed_date")]),
+        FieldPanel("language"),
+        FieldPanel("notes"),
+    ]
+
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("authors"),
+        index.SearchField("organisation"),
+        index.SearchField("publisher"),
+        index.FilterField("locale_id"),
+        index.FilterField("citation_type"),
+        index.FilterField("live"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = "source citation"
+        verbose_name_plural = "source citations"
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if not self.authors.strip() and not self.organisation.strip():
+            raise ValidationError("Give the authors, the organisation, or both.")
+        if self.accessed_date and self.accessed_date > timezone.localdate():
+            raise ValidationError({"accessed_date": "The accessed date cannot be in the future."})
+
+    @property
+    def author_names(self) -> list[str]:
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    def get_preview_template(self, request, mode_name):
+        return "cms/previews/citation.html"
