@@ -1,1 +1,22 @@
-urlpatterns = []
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api import views
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("locales", views.LocaleViewSet, basename="locales")
+router.register("campaigns", views.CampaignViewSet, basename="campaigns")
+router.register("faqs", views.FAQViewSet, basename="faqs")
+router.register("helplines", views.HelpLineViewSet, basename="helplines")
+router.register("citations", views.CitationViewSet, basename="citations")
+router.register("search", views.SearchViewSet, basename="search")
+
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include(wagtail_urls)),
 ]
+
+handler404 = "api.errors.api_aware_404"
+handler500 = "api.errors.api_aware_500"

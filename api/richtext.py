@@ -1,0 +1,119 @@
+"""Rich text as channels receive it: sanitised HTML with internal links resolved, and plain text.
+
+Stored rich text may hold anything (an import, a bug, a compromised account): output is
+always cleaned to the answer's feature set with nh3, whatever is in the database.
+"""
+
+import html
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+
+import nh3
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+
+ALLOWED_TAGS = {"p", "b", "i", "strong", "em", "a", "ol", "ul", "li", "br"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_INTERNAL_LINK = re.compile(r"<a\s+(?P<attrs>[^>]*\blinktype=\"(?P<type>\w+)\"[^>]*)>", re.IGNORECASE)
+_ID_ATTR = re.compile(r"\bid=\"(?P<id>\d+)\"")
+
+
+def sanitise(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+class LinkResolver:
+    """Resolves Wagtail's internal ``<a linktype=… id=…>`` links in bulk: one query per link type."""
+
+    def __init__(self, fragments: Iterable[str], *, visible_pages):
+        page_ids, document_ids = set(), set()
+        for fragment in fragments:
+            for match in _INTERNAL_LINK.finditer(fragment or ""):
+                id_match = _ID_ATTR.search(match["attrs"])
+                if not id_match:
+                    continue
+                if match["type"] == "page":
+                    page_ids.add(int(id_match["id"]))
+                elif match["type"] == "document":
+                    document_ids.add(int(id_match["id"]))
+        self.page_urls = {}
+        if page_ids:
+            for page in visible_pages.filter(pk__in=page_ids).only("pk", "url_path", "path", "depth"):
+                self.page_urls[page.pk] = page.get_url() or ""
+        self.document_urls = {}
+        if document_ids:
+            for document in get_document_model().objects.filter(pk__in=document_ids):
+                self.document_urls[document.pk] = document.url
+
+    def expand(self, fragment: str) -> str:
+        def replace(match: re.Match) -> str:
+            id_match = _ID_ATTR.search(match["attrs"])
+            pk = int(id_match["id"]) if id_match else None
+            urls = self.page_urls if match["type"] == "page" else self.document_urls
+            url = urls.get(pk) if match["type"] in ("page", "document") else None
+            # A link to something that is not public keeps its text but loses its target.
+            return f'<a href="{html.escape(url)}">' if url else "<a>"
+
+        return _INTERNAL_LINK.sub(replace, fragment or "")
+
+
+def render(fragment: str, resolver: LinkResolver) -> dict:
+    clean = sanitise(resolver.expand(fragment))
+    return {"html": clean, "text": to_text(clean)}
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = {"p", "li", "ol", "ul", "br"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.lists: list[list] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ol", "ul"):
+            self.lists.append([tag, 0])
+        elif tag == "li" and self.lists:
+            self.lists[-1][1] += 1
+            kind, number = self.lists[-1]
+            self.parts.append(
+                "\n" + ("  " * (len(self.lists) - 1)) + (f"{number}. " if kind == "ol" else "- ")
+            )
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag == "p":
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+            if not self.lists:
+                self.parts.append("\n\n")
+        elif tag == "p":
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def to_text(clean_html: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(clean_html)
+    extractor.close()
+    text = "".join(extractor.parts)
+    lines = [
+        line.strip(" ") if not line.lstrip().startswith(("- ", "1")) else line.rstrip()
+        for line in text.split("\n")
+    ]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -1,0 +1,97 @@
+"""Search in questions and answers, through Wagtail's search backend.
+
+The backend ranks the visible FAQ pages of the request's language; within each page,
+questions are scored by the query words they contain (accents and case ignored, prefix
+matches so that "meld" finds "melding") and returned with a short excerpt.
+"""
+
+import re
+import unicodedata
+
+from wagtail.search.backends import get_search_backend
+
+from api import selectors
+from api.richtext import sanitise, to_text
+from cms.pages.models import FAQPage
+
+EXCERPT_RADIUS = 80
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def query_terms(query: str) -> list[str]:
+    return [term for term in _WORD.findall(fold(query)) if len(term) > 1 or term.isdigit()]
+
+
+def _score(text: str, terms: list[str]) -> tuple[int, int | None]:
+    words = [(match.start(), match.group()) for match in _WORD.finditer(fold(text))]
+    hits, first = 0, None
+    for term in terms:
+        for position, word in words:
+            if word.startswith(term):
+                hits += 1
+                first = position if first is None else min(first, position)
+    return hits, first
+
+
+def excerpt(text: str, position: int | None) -> str:
+    if position is None:
+        return text[: 2 * EXCERPT_RADIUS].rstrip() + ("…" if len(text) > 2 * EXCERPT_RADIUS else "")
+    start = max(position - EXCERPT_RADIUS, 0)
+    end = min(position + EXCERPT_RADIUS, len(text))
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < position else start
+    if end < len(text):
+        space = text.rfind(" ", position, end)
+        end = space if space > position else end
+    return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+def search_questions(*, query: str, visibility, chain, requested: str) -> list[dict]:
+    terms = query_terms(query)
+    if not terms:
+        return []
+    rows = selectors.resolved_page_keys(model=FAQPage, visibility=visibility, chain=chain)
+    visible_pks = [row["pk"] for row in rows]
+    if not visible_pks:
+        return []
+    backend = get_search_backend()
+    ranked = list(backend.search(" ".join(terms), FAQPage.objects.filter(pk__in=visible_pks), operator="or"))
+    codes = {pk: code for code, pk in visibility.locale_ids.items()}
+    results = []
+    for page_rank, page in enumerate(ranked):
+        served = codes[page.locale_id]
+        faq = {
+            "id": page.pk,
+            "slug": page.slug,
+            "title": page.title,
+            "locale": served,
+            "is_fallback": served != requested,
+        }
+        for section in page.body.raw_data:
+            for item in section["value"]["questions"]:
+                question = item["value"]
+                answer_text = to_text(sanitise(question.get("answer", "")))
+                question_hits, _ = _score(question.get("question", ""), terms)
+                answer_hits, first = _score(answer_text, terms)
+                if not question_hits and not answer_hits:
+                    continue
+                results.append(
+                    {
+                        "faq": faq,
+                        "anchor": question.get("anchor") or "",
+                        "question": question.get("question", ""),
+                        "excerpt": excerpt(answer_text, first),
+                        "score": float(2 * question_hits + answer_hits),
+                        "_rank": page_rank,
+                    }
+                )
+    results.sort(key=lambda result: (-result["score"], result["_rank"]))
+    for result in results:
+        del result["_rank"]
+    return results

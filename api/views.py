@@ -1,0 +1,381 @@
+"""Public read API v1 views. Query logic lives in ``api.selectors``; shapes in ``api.serializers``."""
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import csl, params, presenters, selectors
+from api.languages import choose_language, fallback_chain
+from api.pagination import Page
+from api.search import search_questions
+from api.serializers import (
+    CampaignSerializer,
+    CitationSerializer,
+    FAQDetailSerializer,
+    FAQSummarySerializer,
+    HelpLineSerializer,
+    IndexSerializer,
+    LocalesSerializer,
+    SearchResultSerializer,
+)
+from cms.pages.models import CampaignPage, FAQPage
+from cms.snippets.models import HelpLine, SourceCitation
+
+CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, served as application/problem+json."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    invalid_params = inline_serializer(
+        name="InvalidParam",
+        fields={"name": serializers.CharField(), "reason": serializers.CharField()},
+        many=True,
+        required=False,
+    )
+
+
+PROBLEM = (ProblemSerializer, "application/problem+json")
+ERRORS = {
+    (400, "application/problem+json"): ProblemSerializer,
+    (405, "application/problem+json"): ProblemSerializer,
+}
+DETAIL_ERRORS = {**ERRORS, (404, "application/problem+json"): ProblemSerializer}
+ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Preferred languages (RFC 4647 lookup); ignored when ?locale= is given.",
+)
+
+
+def paginated(item_serializer, name: str):
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer(many=True),
+        },
+    )
+
+
+class PublicAPIMixin:
+    """Language negotiation, visibility and response headers shared by every endpoint."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    renderer_classes = [JSONRenderer]
+    params_class = params.BaseParams
+
+    def dispatch(self, request, *args, **kwargs):
+        # Error messages are part of the contract: always in English, whatever the content language.
+        with translation.override("en"):
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.params = params.validate_params(self.get_params_class(), request.query_params)
+        self.language = choose_language(
+            locale_param=self.params.get("locale"),
+            accept_language=request.headers.get("Accept-Language", ""),
+        )
+        self.visibility = selectors.current_visibility()
+
+    def get_params_class(self):
+        return self.params_class
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        language = getattr(self, "language", None)
+        if language is not None and response.status_code < 400:
+            response["Content-Language"] = language.code
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        if "Accept-Language" not in vary:
+            response["Vary"] = ", ".join([*vary, "Accept-Language"])
+        return response
+
+    @property
+    def requested(self) -> str:
+        return self.language.code
+
+    @property
+    def chain(self):
+        return self.language.chain
+
+    def page(self, count: int) -> Page:
+        return Page(
+            request=self.request, count=count, limit=self.params["limit"], offset=self.params["offset"]
+        )
+
+
+@extend_schema(tags=["index"])
+class IndexView(PublicAPIMixin, APIView):
+    """The endpoints of this API."""
+
+    @extend_schema(responses={200: IndexSerializer, **ERRORS}, parameters=[ACCEPT_LANGUAGE])
+    def get(self, request):
+        names = ["locales", "campaigns", "faqs", "helplines", "citations", "search"]
+        endpoints = {name: request.build_absolute_uri(reverse(f"api:{name}-list")) for name in names}
+        endpoints["schema"] = request.build_absolute_uri(reverse("api:schema"))
+        endpoints["docs"] = request.build_absolute_uri(reverse("api:docs"))
+        return Response({"endpoints": endpoints})
+
+
+@extend_schema(tags=["locales"])
+class LocaleViewSet(PublicAPIMixin, viewsets.ViewSet):
+    """The content locales, the default, and each locale's fallback chain."""
+
+    @extend_schema(
+        responses={200: LocalesSerializer, **ERRORS}, parameters=[params.BaseParams, ACCEPT_LANGUAGE]
+    )
+    def list(self, request):
+        names = dict(settings.WAGTAIL_CONTENT_LANGUAGES)
+        locales = [
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "is_default": code == settings.BAKEN_DEFAULT_LOCALE,
+                "fallbacks": list(fallback_chain(code)[1:]),
+            }
+            for code in settings.BAKEN_LOCALES
+        ]
+        return Response(
+            LocalesSerializer({"default": settings.BAKEN_DEFAULT_LOCALE, "locales": locales}).data
+        )
+
+
+@extend_schema(tags=["faqs"])
+class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"
+
+    def get_params_class(self):
+        return params.FAQListParams if self.action == "list" else params.BaseParams
+
+    @extend_schema(
+        parameters=[params.FAQListParams, ACCEPT_LANGUAGE],
+        responses={200: paginated(FAQSummarySerializer, "PaginatedFAQList"), **ERRORS},
+    )
+    def list(self, request):
+        """FAQ pages in the requested language (or its fallback), in site order."""
+        extra = None
+        if self.params.get("campaign"):
+            campaign_paths = list(
+                selectors.visible_pages(model=CampaignPage, visibility=self.visibility)
+                .filter(
+                    translation_key__in=CampaignPage.objects.filter(slug=self.params["campaign"]).values(
+                        "translation_key"
+                    )
+                )
+                .values_list("path", flat=True)
+            )
+            rows = selectors.faq_rows_below(
+                campaign_paths=campaign_paths, visibility=self.visibility, chain=self.chain
+            )
+        else:
+            rows = selectors.resolved_page_keys(
+                model=FAQPage, visibility=self.visibility, chain=self.chain, extra_filter=extra
+            )
+        if self.params.get("updated_since"):
+            since = self.params["updated_since"]
+            rows = [row for row in rows if row["last_published_at"] and row["last_published_at"] >= since]
+        page = self.page(len(rows))
+        pages = selectors.faq_pages(pks=[row["pk"] for row in page.slice(rows)])
+        selectors.mark_served(pages, requested=self.requested, locale_codes=self._locale_codes())
+        presenters.present_faq_summaries(pages, campaign_slugs=presenters.campaign_slugs_for(pages))
+        return page.response(FAQSummarySerializer(pages, many=True).data)
+
+    @extend_schema(
+        parameters=[params.BaseParams, ACCEPT_LANGUAGE],
+        responses={200: FAQDetailSerializer, **DETAIL_ERRORS},
+    )
+    def retrieve(self, request, slug=None):
+        """One FAQ page by slug (the slug of any of its translations), with questions and answers."""
+        pk = selectors.page_by_slug(model=FAQPage, slug=slug, visibility=self.visibility, chain=self.chain)
+        if pk is None:
+            raise Http404
+        page = selectors.faq_pages(pks=[pk])[0]
+        selectors.mark_served([page], requested=self.requested, locale_codes=self._locale_codes())
+        presenters.present_faq_detail(
+            page, visibility=self.visibility, chain=self.chain, requested=self.requested
+        )
+        return Response(FAQDetailSerializer(page).data)
+
+    def _locale_codes(self):
+        return {pk: code for code, pk in self.visibility.locale_ids.items()}
+
+
+@extend_schema(tags=["campaigns"])
+class CampaignViewSet(PublicAPIMixin, viewsets.ViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"
+
+    def get_params_class(self):
+        return params.ListParams if self.action == "list" else params.BaseParams
+
+    @extend_schema(
+        parameters=[params.ListParams, ACCEPT_LANGUAGE],
+        responses={200: paginated(CampaignSerializer, "PaginatedCampaignList"), **ERRORS},
+    )
+    def list(self, request):
+        """Campaigns with their FAQ pages (summaries) and help-lines."""
+        rows = selectors.resolved_page_keys(model=CampaignPage, visibility=self.visibility, chain=self.chain)
+        page = self.page(len(rows))
+        campaigns = self._present([row["pk"] for row in page.slice(rows)])
+        return page.response(CampaignSerializer(campaigns, many=True).data)
+
+    @extend_schema(
+        parameters=[params.BaseParams, ACCEPT_LANGUAGE], responses={200: CampaignSerializer, **DETAIL_ERRORS}
+    )
+    def retrieve(self, request, slug=None):
+        """One campaign by slug (of any of its translations)."""
+        pk = selectors.page_by_slug(
+            model=CampaignPage, slug=slug, visibility=self.visibility, chain=self.chain
+        )
+        if pk is None:
+            raise Http404
+        return Response(CampaignSerializer(self._present([pk])[0]).data)
+
+    def _present(self, pks):
+        campaigns = selectors.campaign_pages(pks=pks)
+        selectors.mark_served(
+            campaigns,
+            requested=self.requested,
+            locale_codes={pk: c for c, pk in self.visibility.locale_ids.items()},
+        )
+        presenters.present_campaigns(
+            campaigns, visibility=self.visibility, chain=self.chain, requested=self.requested
+        )
+        return campaigns
+
+
+@extend_schema(tags=["helplines"])
+class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"
+
+    def get_params_class(self):
+        return params.ListParams if self.action == "list" else params.BaseParams
+
+    @extend_schema(
+        parameters=[params.ListParams, ACCEPT_LANGUAGE],
+        responses={200: paginated(HelpLineSerializer, "PaginatedHelpLineList"), **ERRORS},
+    )
+    def list(self, request):
+        """Every live help-line, with contact points, availability and ``open_now``."""
+        helplines = selectors.resolved_snippets(
+            model=HelpLine,
+            visibility=self.visibility,
+            chain=self.chain,
+            requested=self.requested,
+            order_by=("name", "pk"),
+        )
+        page = self.page(len(helplines))
+        chosen = page.slice(helplines)
+        presenters.present_helplines(chosen, now=self.visibility.now)
+        return page.response(HelpLineSerializer(chosen, many=True).data)
+
+    @extend_schema(
+        parameters=[params.BaseParams, ACCEPT_LANGUAGE], responses={200: HelpLineSerializer, **DETAIL_ERRORS}
+    )
+    def retrieve(self, request, slug=None):
+        """One help-line by slug (the same in every language)."""
+        keys = HelpLine.objects.filter(slug=slug).values_list("translation_key", flat=True)
+        found = selectors.resolved_snippets(
+            model=HelpLine,
+            visibility=self.visibility,
+            chain=self.chain,
+            requested=self.requested,
+            translation_keys=keys,
+        )
+        if not found:
+            raise Http404
+        presenters.present_helplines(found[:1], now=self.visibility.now)
+        return Response(HelpLineSerializer(found[0]).data)
+
+
+@extend_schema(tags=["citations"])
+class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
+    lookup_value_regex = r"[0-9]+"
+
+    def get_params_class(self):
+        return params.CitationListParams if self.action == "list" else params.CitationParams
+
+    @extend_schema(
+        parameters=[params.CitationListParams, ACCEPT_LANGUAGE],
+        responses={
+            200: paginated(CitationSerializer, "PaginatedCitationList"),
+            (200, CSL_MEDIA_TYPE): OpenApiTypes.OBJECT,
+            **ERRORS,
+        },
+    )
+    def list(self, request):
+        """Source citations; ``?format=csl`` gives a CSL-JSON array of the same page of results."""
+        citations = selectors.resolved_snippets(
+            model=SourceCitation,
+            visibility=self.visibility,
+            chain=self.chain,
+            requested=self.requested,
+            order_by=("title", "pk"),
+        )
+        page = self.page(len(citations))
+        chosen = page.slice(citations)
+        presenters.present_citations(chosen, visibility=self.visibility)
+        if self.params["format"] == "csl":
+            return self._csl(chosen)
+        return page.response(CitationSerializer(chosen, many=True).data)
+
+    @extend_schema(
+        parameters=[params.CitationParams, ACCEPT_LANGUAGE],
+        responses={200: CitationSerializer, (200, CSL_MEDIA_TYPE): OpenApiTypes.OBJECT, **DETAIL_ERRORS},
+    )
+    def retrieve(self, request, pk=None):
+        """One citation by id (of any of its translations), served in the requested language."""
+        found = selectors.resolved_snippets(
+            model=SourceCitation,
+            visibility=self.visibility,
+            chain=self.chain,
+            requested=self.requested,
+            source_pks=[int(pk)],
+        )
+        if not found:
+            raise Http404
+        presenters.present_citations(found, visibility=self.visibility)
+        if self.params["format"] == "csl":
+            return self._csl(found)
+        return Response(CitationSerializer(found[0]).data)
+
+    def _csl(self, citations):
+        response = Response([csl.to_csl(citation) for citation in citations], content_type=CSL_MEDIA_TYPE)
+        return response
+
+
+@extend_schema(tags=["search"])
+class SearchViewSet(PublicAPIMixin, viewsets.ViewSet):
+    params_class = params.SearchParams
+
+    @extend_schema(
+        parameters=[params.SearchParams, ACCEPT_LANGUAGE],
+        responses={200: paginated(SearchResultSerializer, "PaginatedSearchResultList"), **ERRORS},
+    )
+    def list(self, request):
+        """Questions and answers matching ``q`` in the requested language, best first."""
+        results = search_questions(
+            query=self.params["q"], visibility=self.visibility, chain=self.chain, requested=self.requested
+        )
+        page = self.page(len(results))
+        return page.response(SearchResultSerializer(page.slice(results), many=True).data)
