@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.errors import InvalidParameters
@@ -36,6 +37,7 @@ class LocaleParam(serializers.ChoiceField):
     }
 
 
+@extend_schema_field({"type": "string", "examples": ["2026-11-18", "2026-11-18T09:00:00Z"]})
 class InstantParam(serializers.Field):
     """An ISO 8601 date (midnight in the site's time zone) or date-time (with offset, or UTC)."""
 

@@ -126,7 +126,7 @@ class PublicAPIMixin:
 class IndexView(PublicAPIMixin, APIView):
     """The endpoints of this API."""
 
-    @extend_schema(responses={200: IndexSerializer, **ERRORS}, parameters=[ACCEPT_LANGUAGE])
+    @extend_schema(operation_id="index", responses={200: IndexSerializer, **ERRORS}, parameters=[ACCEPT_LANGUAGE])
     def get(self, request):
         names = ["locales", "campaigns", "faqs", "helplines", "citations", "search"]
         endpoints = {name: request.build_absolute_uri(reverse(f"api:{name}-list")) for name in names}
@@ -316,6 +316,7 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         return params.CitationListParams if self.action == "list" else params.CitationParams
 
     @extend_schema(
+        operation_id="citations_list",
         parameters=[params.CitationListParams, ACCEPT_LANGUAGE],
         responses={
             200: paginated(CitationSerializer, "PaginatedCitationList"),
