@@ -1,4 +1,7 @@
-"""Which language a request is served in: ``?locale=``, else Accept-Language (RFC 4647 lookup), else the default."""
+"""Which language a request is served in.
+
+``?locale=`` wins, else Accept-Language (RFC 4647 lookup), else the default locale.
+"""
 
 import re
 from dataclasses import dataclass

@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 
 import nh3
 from wagtail.documents import get_document_model
-from wagtail.models import Page
 
 ALLOWED_TAGS = {"p", "b", "i", "strong", "em", "a", "ol", "ul", "li", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}

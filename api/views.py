@@ -11,7 +11,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import csl, params, presenters, selectors
+from api import conditional, csl, params, presenters, selectors
+from api.errors import problem_response
 from api.languages import choose_language, fallback_chain
 from api.pagination import Page
 from api.search import search_questions
@@ -61,6 +62,10 @@ ACCEPT_LANGUAGE = OpenApiParameter(
 )
 
 
+def unknown_endpoint(request, *args, **kwargs):
+    return problem_response(404, "No such API endpoint; see /api/v1/ for the list.")
+
+
 def paginated(item_serializer, name: str):
     return inline_serializer(
         name=name,
@@ -106,6 +111,9 @@ class PublicAPIMixin:
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         if "Accept-Language" not in vary:
             response["Vary"] = ", ".join([*vary, "Accept-Language"])
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            return conditional.make_cacheable(request, response)
+        response["Cache-Control"] = "private, no-store"
         return response
 
     @property
@@ -126,7 +134,9 @@ class PublicAPIMixin:
 class IndexView(PublicAPIMixin, APIView):
     """The endpoints of this API."""
 
-    @extend_schema(operation_id="index", responses={200: IndexSerializer, **ERRORS}, parameters=[ACCEPT_LANGUAGE])
+    @extend_schema(
+        operation_id="index", responses={200: IndexSerializer, **ERRORS}, parameters=[ACCEPT_LANGUAGE]
+    )
     def get(self, request):
         names = ["locales", "campaigns", "faqs", "helplines", "citations", "search"]
         endpoints = {name: request.build_absolute_uri(reverse(f"api:{name}-list")) for name in names}

@@ -178,6 +178,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
+# Cache-Control of public API responses (seconds).
+BAKEN_API_CACHE_MAX_AGE = env.int("BAKEN_API_CACHE_MAX_AGE", default=60)
+BAKEN_API_CACHE_STALE_WHILE_REVALIDATE = env.int("BAKEN_API_CACHE_STALE_WHILE_REVALIDATE", default=300)
+BAKEN_API_CACHE_STALE_IF_ERROR = env.int("BAKEN_API_CACHE_STALE_IF_ERROR", default=86400)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,29 @@
+import pytest
+from django.db.utils import OperationalError
+
+
+def test_healthz_answers_without_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_database_and_cache(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_database_is_unreachable(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken_execute(self, *args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken_execute)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "unavailable: OperationalError"
+    assert response.json()["status"] == "unavailable"
