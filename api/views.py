@@ -11,7 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import conditional, csl, params, presenters, selectors
+from api import conditional, csl, params, presenters, response_cache, selectors
 from api.errors import problem_response
 from api.languages import choose_language, fallback_chain
 from api.pagination import Page
@@ -86,10 +86,38 @@ class PublicAPIMixin:
     renderer_classes = [JSONRenderer]
     params_class = params.BaseParams
 
+    # Content families a response is built from; their versions key the shared response cache.
+    cache_families: tuple[str, ...] = response_cache.FAMILIES
+
     def dispatch(self, request, *args, **kwargs):
         # Error messages are part of the contract: always in English, whatever the content language.
         with translation.override("en"):
+            if response_cache.enabled() and request.method in ("GET", "HEAD"):
+                return self._dispatch_through_cache(request, *args, **kwargs)
             return super().dispatch(request, *args, **kwargs)
+
+    def _dispatch_through_cache(self, request, *args, **kwargs):
+        versions = response_cache.current_versions(self.cache_families)
+        if versions is None:
+            return super().dispatch(request, *args, **kwargs)
+        locale_param = request.GET.get("locale")
+        language = choose_language(
+            locale_param=locale_param if locale_param in settings.BAKEN_LOCALES else None,
+            accept_language=request.headers.get("Accept-Language", ""),
+        )
+        key = response_cache.entry_key(
+            path=request.path,
+            query=[(name, value) for name, values in request.GET.lists() for value in values],
+            language=language.code,
+        )
+        entry = response_cache.load(key, versions)
+        if entry is not None:
+            response = response_cache.as_response(entry)
+            return conditional.answer_cached(request, response, valid_until=entry["valid_until"])
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200:
+            response_cache.store(key, response, versions=versions, valid_until=self.valid_until)
+        return response
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -99,6 +127,13 @@ class PublicAPIMixin:
             accept_language=request.headers.get("Accept-Language", ""),
         )
         self.visibility = selectors.current_visibility()
+        self.valid_until = (
+            response_cache.next_transition(
+                versions=response_cache.current_versions(self.cache_families) or {}, now=self.visibility.now
+            )
+            if response_cache.enabled()
+            else None
+        )
 
     def get_params_class(self):
         return self.params_class
@@ -112,7 +147,9 @@ class PublicAPIMixin:
         if "Accept-Language" not in vary:
             response["Vary"] = ", ".join([*vary, "Accept-Language"])
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            return conditional.make_cacheable(request, response)
+            return conditional.make_cacheable(
+                request, response, valid_until=getattr(self, "valid_until", None)
+            )
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -134,6 +171,8 @@ class PublicAPIMixin:
 class IndexView(PublicAPIMixin, APIView):
     """The endpoints of this API."""
 
+    cache_families = ()
+
     @extend_schema(
         operation_id="index", responses={200: IndexSerializer, **ERRORS}, parameters=[ACCEPT_LANGUAGE]
     )
@@ -148,6 +187,8 @@ class IndexView(PublicAPIMixin, APIView):
 @extend_schema(tags=["locales"])
 class LocaleViewSet(PublicAPIMixin, viewsets.ViewSet):
     """The content locales, the default, and each locale's fallback chain."""
+
+    cache_families = ()
 
     @extend_schema(
         responses={200: LocalesSerializer, **ERRORS}, parameters=[params.BaseParams, ACCEPT_LANGUAGE]
@@ -275,6 +316,7 @@ class CampaignViewSet(PublicAPIMixin, viewsets.ViewSet):
 
 @extend_schema(tags=["helplines"])
 class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
+    cache_families = ("helplines",)
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"
 
@@ -320,6 +362,7 @@ class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
 
 @extend_schema(tags=["citations"])
 class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
+    cache_families = ("citations", "pages")
     lookup_value_regex = r"[0-9]+"
 
     def get_params_class(self):

@@ -6,7 +6,6 @@ use 23:59:59 for "until midnight"; an interval that spans midnight is two interv
 """
 
 import datetime as dt
-import itertools
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,14 +50,17 @@ def validate_intervals(intervals: Iterable[OpeningInterval]) -> None:
         by_day.setdefault(interval.weekday, []).append(interval)
     for weekday, day_intervals in sorted(by_day.items()):
         day_intervals.sort()
-        for previous, current in itertools.pairwise(day_intervals):
-            if current.opens < previous.closes:
+        latest = day_intervals[0]  # the interval reaching furthest into the day so far
+        for current in day_intervals[1:]:
+            if current.opens < latest.closes:
                 errors.append(
-                    f"{WEEKDAY_NAMES[weekday]}: {previous.opens:%H:%M}–{previous.closes:%H:%M} and "
+                    f"{WEEKDAY_NAMES[weekday]}: {latest.opens:%H:%M}–{latest.closes:%H:%M} and "
                     f"{current.opens:%H:%M}–{current.closes:%H:%M} overlap."
                 )
+            if current.closes > latest.closes:
+                latest = current
     if errors:
-        raise ValidationError(errors, code="invalid_opening_hours")
+        raise ValidationError([ValidationError(message, code="invalid_opening_hours") for message in errors])
 
 
 def is_open_at(*, intervals: Iterable[OpeningInterval], time_zone: str, moment: dt.datetime) -> bool:

@@ -22,7 +22,6 @@ class HelpLineViewSet(SnippetViewSet):
         "contact_points__contact_type": ["exact"],
         "last_verified": ["lte", "gte"],
     }
-    search_fields = ["name", "organisation", "description"]
     ordering = ["name"]
     copy_view_enabled = False
 
@@ -39,7 +38,6 @@ class SourceCitationViewSet(SnippetViewSet):
         UpdatedAtColumn(),
     ]
     list_filter = {"live": ["exact"], "citation_type": ["exact"], "language": ["exact"]}
-    search_fields = ["title", "authors", "organisation", "publisher"]
     ordering = ["title"]
 
 

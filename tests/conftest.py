@@ -1,0 +1,122 @@
+"""Shared fixtures: locales, a superuser, the seed FAQ and a small page tree built per test."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from wagtail.models import Locale, Page
+
+from cms.pages.models import CampaignPage, FAQPage, HomePage
+
+# The campaign's original FAQ, kept next to the repository (…/shared/seed/).
+SEED_FAQ = Path(__file__).resolve().parents[2] / "shared" / "seed" / "schat-je-schatje-faq.nl.txt"
+
+# The seed's questions, exactly as written, in order.
+SEED_QUESTIONS = [
+    "Waarom is de 'Schat je schatje'- campagne belangrijk?",
+    "Kan ik de beelden weer verwijderen?",
+    "Hoe zijn de waarden berekend?",
+    "Wat doet Child Focus tegen seksuele uitbuiting van kinderen?",
+    "Waarom nu?",
+    "Wat als ik iets concreet te melden heb?",
+]
+
+
+def pytest_configure(config):
+    # WhiteNoise warns once per request when collectstatic has not been run; irrelevant here.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture
+def seed_faq_path() -> Path:
+    assert SEED_FAQ.is_file(), f"seed FAQ missing: {SEED_FAQ}"
+    return SEED_FAQ
+
+
+@pytest.fixture
+def seed_faq_text(seed_faq_path) -> str:
+    return seed_faq_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def locales(db) -> dict[str, Locale]:
+    """The content locales the post_migrate handler created, by language code."""
+    return {locale.language_code: locale for locale in Locale.objects.all()}
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="editor", email="editor@example.org", password="not-a-real-password"
+    )
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def publish(obj):
+    """Save a revision of a page or snippet and publish it, as an editor's 'Publish' does."""
+    revision = obj.save_revision()
+    revision.publish()
+    obj.refresh_from_db()
+    return obj
+
+
+@dataclass
+class PageTree:
+    """One locale's pages: home → campaign (→ FAQ), plus their translations by language code."""
+
+    home: HomePage
+    campaign: CampaignPage
+    faq: FAQPage | None
+    homes: dict[str, HomePage] = field(default_factory=dict)
+    campaigns: dict[str, CampaignPage] = field(default_factory=dict)
+
+
+@pytest.fixture
+def make_page_tree(locales) -> Callable[..., PageTree]:
+    """Build a HomePage under the Wagtail root in nl, a CampaignPage under it and (optionally) an FAQPage.
+
+    ``translations`` lists other language codes whose home and campaign translations to create
+    (live, via copy_for_translation), so an FAQ can be imported or translated into them.
+    """
+
+    def make(
+        *,
+        with_faq: bool = True,
+        campaign_slug: str = "schat-je-schatje",
+        translations: tuple[str, ...] = (),
+    ) -> PageTree:
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="Baken", slug="baken-test", locale=locales["nl"]))
+        publish(home)
+        campaign = home.add_child(
+            instance=CampaignPage(
+                title="Schat je schatje",
+                slug=campaign_slug,
+                summary="Een campagne van Child Focus.",
+                locale=locales["nl"],
+            )
+        )
+        publish(campaign)
+        faq = None
+        if with_faq:
+            faq = campaign.add_child(
+                instance=FAQPage(
+                    title="Veelgestelde vragen", slug="veelgestelde-vragen", locale=locales["nl"]
+                )
+            )
+            publish(faq)
+        tree = PageTree(home=home, campaign=campaign, faq=faq, homes={"nl": home}, campaigns={"nl": campaign})
+        for code in translations:
+            translated_home = home.copy_for_translation(locales[code]).specific
+            tree.homes[code] = publish(translated_home)
+            translated_campaign = campaign.copy_for_translation(locales[code]).specific
+            tree.campaigns[code] = publish(translated_campaign)
+        return tree
+
+    return make

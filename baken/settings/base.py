@@ -183,6 +183,11 @@ BAKEN_API_CACHE_MAX_AGE = env.int("BAKEN_API_CACHE_MAX_AGE", default=60)
 BAKEN_API_CACHE_STALE_WHILE_REVALIDATE = env.int("BAKEN_API_CACHE_STALE_WHILE_REVALIDATE", default=300)
 BAKEN_API_CACHE_STALE_IF_ERROR = env.int("BAKEN_API_CACHE_STALE_IF_ERROR", default=86400)
 
+# Shared cache of rendered API responses (see api/response_cache.py).
+BAKEN_API_RESPONSE_CACHE = env.bool("BAKEN_API_RESPONSE_CACHE", default=True)
+BAKEN_API_RESPONSE_CACHE_ALIAS = "default"
+BAKEN_API_RESPONSE_CACHE_TIMEOUT = env.int("BAKEN_API_RESPONSE_CACHE_TIMEOUT", default=300)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

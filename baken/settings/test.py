@@ -9,3 +9,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Test transactions never commit, so cache invalidation (on commit) would not run: tests that
+# exercise the response cache switch it on explicitly.
+BAKEN_API_RESPONSE_CACHE = False

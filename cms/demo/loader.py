@@ -33,6 +33,46 @@ def _publish(obj) -> None:
     obj.save_revision(log_action=True).publish()
 
 
+_VOLATILE = {
+    "pk",
+    "id",
+    "sync_key",
+    "latest_revision",
+    "live_revision",
+    "has_unpublished_changes",
+    "last_published_at",
+    "first_published_at",
+    "latest_revision_created_at",
+    "draft_title",
+    "url_path",
+    "live",
+    "page",
+    "helpline",
+    "sort_order",
+}
+
+
+def _content(obj):
+    """What an object says, without ids and bookkeeping, to tell whether a re-run changes anything."""
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {key: strip(item) for key, item in value.items() if key not in _VOLATILE}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    return strip(obj.serializable_data())
+
+
+def _save_and_publish_if_changed(obj, before) -> None:
+    obj.full_clean()
+    if before is not None and obj.live and not obj.has_unpublished_changes and _content(obj) == before:
+        return
+    obj.save()
+    _publish(obj)
+
+
 def _ensure_home_pages() -> HomePage:
     root = Page.get_first_root_node()
     home = HomePage.objects.filter(locale=locale(SOURCE_LANGUAGE)).first()
@@ -69,6 +109,7 @@ def _ensure_helplines() -> dict[str, HelpLine]:
                 helpline = source.get_translation_or_none(locale(code)) or source.copy_for_translation(
                     locale(code)
                 )
+            before = _content(helpline) if helpline.pk else None
             helpline.name = texts["name"]
             helpline.description = texts["description"]
             for field in ("organisation", "is_free", "anonymous_possible", "available_24_7", "languages"):
@@ -84,9 +125,7 @@ def _ensure_helplines() -> dict[str, HelpLine]:
                 point.full_clean(exclude=["helpline"])
                 points.append(point)
             helpline.contact_points = points
-            helpline.full_clean()
-            helpline.save()
-            _publish(helpline)
+            _save_and_publish_if_changed(helpline, before)
             if code == SOURCE_LANGUAGE:
                 source = helpline
         helplines[spec["slug"]] = source
@@ -104,12 +143,11 @@ def _ensure_citations() -> dict[str, SourceCitation]:
                 citation = source.get_translation_or_none(locale(code)) or source.copy_for_translation(
                     locale(code)
                 )
+            before = _content(citation) if citation.pk else None
             for field in ("organisation", "publisher", "citation_type", "url", "publication_date"):
                 setattr(citation, field, spec[field])
             citation.title, citation.language = texts["title"], texts["language"]
-            citation.full_clean()
-            citation.save()
-            _publish(citation)
+            _save_and_publish_if_changed(citation, before)
             if code == SOURCE_LANGUAGE:
                 source = citation
         citations[spec["key"]] = source
@@ -134,6 +172,7 @@ def _ensure_campaign(home: HomePage, helplines: dict[str, HelpLine]) -> Campaign
             page = campaign.get_translation_or_none(locale(code))
             if page is None:
                 page = campaign.copy_for_translation(locale(code), copy_parents=True).specific
+        before = _content(page)
         page.title, page.summary = texts["title"], texts["summary"]
         page.key_dates = [
             CampaignKeyDate(
@@ -144,9 +183,7 @@ def _ensure_campaign(home: HomePage, helplines: dict[str, HelpLine]) -> Campaign
             CampaignHelpLine(helpline=helpline.get_translation_or_none(locale(code)) or helpline)
             for helpline in helplines.values()
         ]
-        page.full_clean()
-        page.save()
-        _publish(page)
+        _save_and_publish_if_changed(page, before)
         if code == SOURCE_LANGUAGE:
             campaign = page
     return campaign
@@ -156,7 +193,7 @@ def _ensure_faqs(campaign, helplines, citations, *, log) -> None:
     source_page = None
     for code, spec in data.FAQ.items():
         try:
-            text = spec["path"].read_text(encoding="utf-8")
+            text = spec["path"].read_text(encoding="utf-8-sig")
         except OSError as error:
             raise RuntimeError(f"Cannot read the demo FAQ {spec['path']}: {error}") from error
         result = import_faq_page(

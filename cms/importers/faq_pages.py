@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.models import Locale, Page
@@ -83,9 +84,20 @@ def import_faq_page(
             old_body != _without_block_ids(new_body) or new_title != page.title or new_intro != page.intro
         )
         page.title, page.intro, page.body = new_title, new_intro, new_body
-        if created and translation_of is None:
-            parent.add_child(instance=page)
-        page.full_clean()
+        if created and not publish:
+            page.live, page.has_unpublished_changes = False, True
+        try:
+            page.body.stream_block.clean(page.body)
+        except ValidationError as error:
+            raise FAQImportError(
+                f"The FAQ does not fit the page's content rules: {'; '.join(error.messages)}"
+            ) from error
+        try:
+            if created and translation_of is None:
+                parent.add_child(instance=page)
+            page.full_clean()
+        except ValidationError as error:
+            raise FAQImportError("; ".join(error.messages)) from error
         if changed:
             revision = page.save_revision(log_action=True)
             if publish:
@@ -105,18 +117,34 @@ def _existing_page(*, parent: Page, locale: Locale, slug: str, translation_of: F
 def _body_from(parsed: ParsedFAQ, *, previous) -> list[dict]:
     previous_questions = [item["value"] for section in previous for item in section["value"]["questions"]]
     by_text = {question["question"]: question for question in previous_questions}
-    taken: set[str] = set()
+    parsed_texts = {question.question for question in parsed.questions}
+    # A previous question kept by its text keeps its anchor; only the others may be taken over
+    # by position (a reworded question, or a translation of the same list).
+    unmatched_by_position = {
+        position: question
+        for position, question in enumerate(previous_questions)
+        if question["question"] not in parsed_texts
+    }
+    taken: set[str] = {
+        question["anchor"]
+        for question in previous_questions
+        if question["question"] in parsed_texts and question.get("anchor")
+    }
     body = []
     position = 0
     for section in parsed.sections:
         questions = []
         for parsed_question in section.questions:
             earlier = by_text.get(parsed_question.question)
-            if earlier is None and position < len(previous_questions):
-                earlier = previous_questions[position]
+            if earlier is not None:
+                anchor = earlier.get("anchor") or ""
+            else:
+                earlier = unmatched_by_position.get(position)
+                anchor = (earlier or {}).get("anchor") or ""
+                if anchor in taken:
+                    anchor = ""
             position += 1
-            anchor = (earlier or {}).get("anchor") or ""
-            if not anchor or anchor in taken:
+            if not anchor:
                 anchor = _unique_anchor(parsed_question.question, taken)
             taken.add(anchor)
             questions.append(

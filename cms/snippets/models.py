@@ -91,7 +91,9 @@ class HelpLine(
     name = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=100,
-        help_text="Identifies the help-line in the API; the same in every language.",
+        blank=True,
+        help_text="Identifies the help-line in the API; the same in every language. "
+        "Left blank, it is made from the name.",
     )
     organisation = models.CharField(max_length=255)
     description = models.TextField(blank=True)
@@ -166,10 +168,13 @@ class HelpLine(
     def __str__(self):
         return self.name
 
+    def full_clean(self, *args, **kwargs):
+        if not self.slug and self.name:
+            self.slug = slugify(self.name)[:100]
+        super().full_clean(*args, **kwargs)
+
     def clean(self):
         super().clean()
-        if not self.slug:
-            self.slug = slugify(self.name)[:100]
         clashing = HelpLine.objects.filter(slug=self.slug).exclude(translation_key=self.translation_key)
         if clashing.exists():
             raise ValidationError({"slug": "Another help-line already uses this slug."})

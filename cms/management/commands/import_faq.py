@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["path"])
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
         try:

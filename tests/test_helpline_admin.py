@@ -1,0 +1,268 @@
+"""The help-line and citation snippets through the real Wagtail admin views."""
+
+import pytest
+from django.urls import reverse
+from wagtail.admin.admin_url_finder import AdminURLFinder
+
+from cms.snippets.models import CitationType, ContactPoint, ContactType, HelpLine, SourceCitation
+from tests.factories import HelpLineFactory, SourceCitationFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL_NAME = "wagtailsnippets_cms_helpline:add"
+
+
+def management_form(prefix: str, total: int, *, minimum: int = 0) -> dict[str, str]:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": str(minimum),
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def contact_point_fields(index: int, contact_type: str, value: str, label: str) -> dict[str, str]:
+    prefix = f"contact_points-{index}"
+    return {
+        f"{prefix}-id": "",
+        f"{prefix}-ORDER": str(index + 1),
+        f"{prefix}-DELETE": "",
+        f"{prefix}-contact_type": contact_type,
+        f"{prefix}-value": value,
+        f"{prefix}-label": label,
+    }
+
+
+def opening_hours_fields(index: int, weekday: int, opens: str, closes: str) -> dict[str, str]:
+    prefix = f"opening_hours-{index}"
+    return {
+        f"{prefix}-id": "",
+        f"{prefix}-ORDER": str(index + 1),
+        f"{prefix}-DELETE": "",
+        f"{prefix}-weekday": str(weekday),
+        f"{prefix}-opens": opens,
+        f"{prefix}-closes": closes,
+    }
+
+
+def helpline_post_data(*, opening_hours=(), contact_value="116 000", publish=True) -> dict[str, str]:
+    """The add form as the admin submits it: main fields plus both inline formsets."""
+    data = {
+        "name": "Hulplijn 116000",
+        "slug": "child-focus-116000",
+        "organisation": "Child Focus",
+        "description": "Gratis hulplijn.",
+        "is_free": "on",
+        "anonymous_possible": "on",
+        "time_zone": "Europe/Brussels",
+        "languages": '["nl", "fr"]',
+        "area_served": "BE",
+        "last_verified": "2024-05-01",
+        **management_form("contact_points", 1, minimum=1),
+        **contact_point_fields(0, ContactType.PHONE, contact_value, "Bel gratis 116000"),
+        **management_form("opening_hours", len(opening_hours)),
+    }
+    for index, (weekday, opens, closes) in enumerate(opening_hours):
+        data.update(opening_hours_fields(index, weekday, opens, closes))
+    if publish:
+        data["action-publish"] = "action-publish"
+    return data
+
+
+@pytest.fixture
+def add_url():
+    return reverse(ADD_URL_NAME)
+
+
+def test_add_url_is_the_snippet_viewsets(add_url):
+    assert add_url == "/admin/snippets/cms/helpline/add/"
+    assert HelpLine.snippet_viewset.get_url_name("add") == ADD_URL_NAME
+
+
+def test_add_form_renders_both_inline_formsets(admin_client, add_url):
+    response = admin_client.get(add_url)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.formsets) == {"contact_points", "opening_hours"}
+    content = response.content.decode()
+    for name in ("contact_points-TOTAL_FORMS", "opening_hours-TOTAL_FORMS", "contact_points-0-value"):
+        assert f'name="{name}"' in content
+
+
+def test_overlapping_opening_hours_are_refused_and_nothing_is_saved(admin_client, add_url):
+    data = helpline_post_data(opening_hours=[(0, "09:00", "17:00"), (0, "16:00", "20:00")])
+
+    response = admin_client.post(add_url, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Monday: 09:00–17:00 and 16:00–20:00 overlap."]
+    assert "Monday: 09:00–17:00 and 16:00–20:00 overlap." in response.content.decode()
+    assert HelpLine.objects.count() == 0
+
+
+def test_closing_before_opening_is_refused_on_the_row(admin_client, add_url):
+    data = helpline_post_data(opening_hours=[(2, "17:00", "09:00")])
+
+    response = admin_client.post(add_url, data)
+
+    assert response.status_code == 200
+    row_form = response.context["form"].formsets["opening_hours"].forms[0]
+    assert row_form.non_field_errors() == ["Wednesday: closing time 09:00 must be after opening time 17:00."]
+    assert "Wednesday: closing time 09:00 must be after opening time 17:00." in response.content.decode()
+    assert HelpLine.objects.count() == 0
+
+
+def test_bad_contact_value_is_reported_on_the_value_field(admin_client, add_url):
+    response = admin_client.post(add_url, helpline_post_data(contact_value="123"))
+
+    assert response.status_code == 200
+    point_form = response.context["form"].formsets["contact_points"].forms[0]
+    assert point_form.errors == {
+        "value": [
+            "“123” is not a valid phone number for region BE. Use the international form "
+            "(+32 2 475 44 11) or a national short number (116000)."
+        ]
+    }
+    assert HelpLine.objects.count() == 0
+
+
+def test_valid_post_creates_a_live_help_line(admin_client, add_url, locales):
+    data = helpline_post_data(
+        opening_hours=[(0, "09:00", "17:00"), (0, "17:00", "20:00"), (5, "10:00", "12:00")]
+    )
+
+    response = admin_client.post(add_url, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/snippets/cms/helpline/?locale=nl"
+    helpline = HelpLine.objects.get()
+    assert helpline.name == "Hulplijn 116000"
+    assert helpline.slug == "child-focus-116000"
+    assert helpline.locale == locales["nl"]
+    assert helpline.live is True
+    assert helpline.has_unpublished_changes is False
+    assert helpline.latest_revision is not None
+    assert helpline.languages == ["nl", "fr"]
+    assert [(p.contact_type, p.value, p.label) for p in helpline.contact_points.all()] == [
+        ("phone", "116000", "Bel gratis 116000")
+    ]
+    assert [(h.weekday, f"{h.opens:%H:%M}", f"{h.closes:%H:%M}") for h in helpline.opening_hours.all()] == [
+        (0, "09:00", "17:00"),
+        (0, "17:00", "20:00"),
+        (5, "10:00", "12:00"),
+    ]
+
+
+def test_saving_a_draft_through_the_admin_creates_an_unpublished_help_line(admin_client, add_url):
+    response = admin_client.post(add_url, helpline_post_data(publish=False))
+
+    assert response.status_code == 302
+    helpline = HelpLine.objects.get()
+    assert helpline.live is False
+    assert helpline.has_unpublished_changes is True
+
+
+def test_admin_url_finder_points_at_the_edit_view(superuser):
+    helpline = HelpLineFactory()
+    assert (
+        AdminURLFinder(superuser).get_edit_url(helpline)
+        == f"/admin/snippets/cms/helpline/edit/{helpline.pk}/"
+    )
+
+
+# --- listings with filters -----------------------------------------------------------------
+
+
+@pytest.fixture
+def listed_helplines():
+    live = HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000")
+    draft = HelpLineFactory(name="Nieuwe chatlijn", slug="nieuwe-chatlijn", live=False)
+    mail = HelpLineFactory(
+        name="E-mail Child Focus",
+        slug="child-focus-e-mail",
+        contact_points=[
+            ContactPoint(contact_type=ContactType.EMAIL, value="116000@childfocus.org", label="Mail ons")
+        ],
+    )
+    return live, draft, mail
+
+
+def listed_names(response) -> list[str]:
+    return sorted(str(obj) for obj in response.context["object_list"])
+
+
+def test_help_line_listing_without_filters(admin_client, listed_helplines):
+    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:list"))
+    assert response.status_code == 200
+    assert listed_names(response) == ["E-mail Child Focus", "Hulplijn 116000", "Nieuwe chatlijn"]
+
+
+def test_help_line_listing_filtered_on_live(admin_client, listed_helplines):
+    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:list"), {"live": "true"})
+    assert response.status_code == 200
+    assert listed_names(response) == ["E-mail Child Focus", "Hulplijn 116000"]
+    assert "Nieuwe chatlijn" not in response.content.decode()
+
+    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:list"), {"live": "false"})
+    assert response.status_code == 200
+    assert listed_names(response) == ["Nieuwe chatlijn"]
+
+
+def test_help_line_listing_filtered_on_contact_type_and_shows_contact_summary(admin_client, listed_helplines):
+    response = admin_client.get(
+        reverse("wagtailsnippets_cms_helpline:list"),
+        {"contact_points__contact_type": "email", "live": "true"},
+    )
+    assert response.status_code == 200
+    assert listed_names(response) == ["E-mail Child Focus"]
+    assert "116000@childfocus.org" in response.content.decode()
+
+
+def test_help_line_listing_results_view_with_filters(admin_client, listed_helplines):
+    response = admin_client.get(
+        reverse("wagtailsnippets_cms_helpline:list_results"),
+        {"live": "true", "contact_points__contact_type": "phone"},
+    )
+    assert response.status_code == 200
+    assert listed_names(response) == ["Hulplijn 116000"]
+
+
+def test_help_line_listing_search_box(admin_client, listed_helplines):
+    """Typing in the listing's search box must work on the SQLite database search backend too."""
+    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:list"), {"q": "chatlijn"})
+    assert response.status_code == 200
+    assert listed_names(response) == ["Nieuwe chatlijn"]
+
+
+def test_citation_listing_search_box(admin_client, locales):
+    SourceCitationFactory(title="Verdrag van Lanzarote", organisation="Raad van Europa")
+    SourceCitationFactory(title="Jaarverslag 2023", organisation="Child Focus")
+    response = admin_client.get(reverse("wagtailsnippets_cms_sourcecitation:list"), {"q": "Lanzarote"})
+    assert response.status_code == 200
+    assert listed_names(response) == ["Verdrag van Lanzarote"]
+
+
+def test_citation_listing_filtered_on_live_and_type(admin_client, locales):
+    SourceCitationFactory(
+        title="Verdrag van Lanzarote", citation_type=CitationType.LEGISLATION, language="en"
+    )
+    SourceCitationFactory(title="Jaarverslag 2023", citation_type=CitationType.REPORT)
+    SourceCitationFactory(title="Ontwerp richtlijn", citation_type=CitationType.LEGISLATION, live=False)
+    url = reverse("wagtailsnippets_cms_sourcecitation:list")
+
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert listed_names(response) == ["Jaarverslag 2023", "Ontwerp richtlijn", "Verdrag van Lanzarote"]
+
+    response = admin_client.get(url, {"live": "true"})
+    assert response.status_code == 200
+    assert listed_names(response) == ["Jaarverslag 2023", "Verdrag van Lanzarote"]
+
+    response = admin_client.get(url, {"live": "true", "citation_type": "legislation"})
+    assert response.status_code == 200
+    assert listed_names(response) == ["Verdrag van Lanzarote"]
+
+    response = admin_client.get(url, {"language": "en"})
+    assert response.status_code == 200
+    assert listed_names(response) == ["Verdrag van Lanzarote"]
+    assert SourceCitation.objects.count() == 3

@@ -1,0 +1,486 @@
+"""The import_faq management command: create, re-import, update in place, refuse malformed input."""
+
+import uuid
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from wagtail.models import Page, Revision
+
+from cms.pages.models import FAQPage
+from tests.conftest import SEED_QUESTIONS
+from tests.factories import HelpLineFactory, SourceCitationFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_FR = Path(__file__).resolve().parents[1] / "cms" / "demo" / "content" / "schat-je-schatje-faq.fr.txt"
+NL_ARGS = ("--campaign", "schat-je-schatje", "--locale", "nl", "--slug", "veelgestelde-vragen")
+
+
+def import_faq(path, *args, title: str | None = "Veelgestelde vragen") -> str:
+    out = StringIO()
+    options = [*NL_ARGS, *args] if not any(arg == "--locale" for arg in args) else list(args)
+    if title is not None:
+        options += ["--title", title]
+    call_command("import_faq", str(path), *options, stdout=out)
+    return out.getvalue()
+
+
+def questions(page: FAQPage) -> list[dict]:
+    return [item["value"] for section in page.body.raw_data for item in section["value"]["questions"]]
+
+
+def item_values(items) -> list:
+    return [item["value"] if isinstance(item, dict) else item for item in items]
+
+
+def chosen(*snippets) -> list[dict]:
+    """ListBlock raw data for snippets chosen on a question, as the admin stores it."""
+    return [{"type": "item", "value": snippet.pk, "id": str(uuid.uuid4())} for snippet in snippets]
+
+
+def counts() -> tuple[int, int, int]:
+    return Page.objects.count(), FAQPage.objects.count(), Revision.objects.count()
+
+
+@pytest.fixture
+def campaign(make_page_tree):
+    return make_page_tree(with_faq=False).campaign
+
+
+@pytest.fixture
+def imported(campaign, seed_faq_path) -> FAQPage:
+    import_faq(seed_faq_path)
+    return FAQPage.objects.get()
+
+
+def write(tmp_path, text: str, name: str = "faq.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- creating and re-importing ----------------------------------------------------------------
+
+
+def test_import_creates_one_live_faq_page_with_the_seed_questions(campaign, seed_faq_path):
+    pages_before = Page.objects.count()
+
+    output = import_faq(seed_faq_path)
+
+    page = FAQPage.objects.get()
+    assert output == (
+        f"Created FAQ page “Veelgestelde vragen” (nl, id {page.pk}) with 6 questions in 2 sections.\n"
+    )
+    assert Page.objects.count() == pages_before + 1
+    assert page.live is True
+    assert page.has_unpublished_changes is False
+    assert page.title == "Veelgestelde vragen"
+    assert page.slug == "veelgestelde-vragen"
+    assert page.locale.language_code == "nl"
+    assert page.get_parent().pk == campaign.pk
+    assert page.revisions.count() == 1
+    assert page.live_revision_id == page.latest_revision_id
+    assert [section["value"]["heading"] for section in page.body.raw_data] == ["FAQ", "FAQ"]
+    assert [q["question"] for q in questions(page)] == SEED_QUESTIONS
+    assert [q["anchor"] for q in questions(page)] == [
+        "waarom-is-de-schat-je-schatje-campagne-belangrijk",
+        "kan-ik-de-beelden-weer-verwijderen",
+        "hoe-zijn-de-waarden-berekend",
+        "wat-doet-child-focus-tegen-seksuele-uitbuiting-van-kinderen",
+        "waarom-nu",
+        "wat-als-ik-iets-concreet-te-melden-heb",
+    ]
+    assert all(q["helplines"] == [] and q["citations"] == [] for q in questions(page))
+
+
+def test_imported_body_is_valid_for_the_page_schema(imported):
+    block = imported.body.stream_block
+    cleaned = block.clean(imported.body)
+    assert [child.block_type for child in cleaned] == ["section", "section"]
+    assert (
+        imported.body[1].value["questions"][0]["answer"].source.startswith("<p>18 november is de <i>Europese")
+    )
+
+
+def test_reimport_of_the_same_file_changes_nothing(imported, seed_faq_path):
+    before = counts()
+
+    output = import_faq(seed_faq_path)
+
+    assert output == (
+        f"Unchanged: FAQ page “Veelgestelde vragen” (nl, id {imported.pk}) with 6 questions in 2 sections.\n"
+    )
+    assert counts() == before
+    page = FAQPage.objects.get()
+    assert page.pk == imported.pk
+    assert page.latest_revision_id == imported.latest_revision_id
+    assert page.revisions.count() == 1
+
+
+def test_reimport_without_title_keeps_the_title(imported, seed_faq_path):
+    output = import_faq(seed_faq_path, title=None)
+    assert output.startswith("Unchanged: FAQ page “Veelgestelde vragen”")
+    assert FAQPage.objects.get().title == "Veelgestelde vragen"
+
+
+def test_reimport_of_a_changed_file_updates_in_place_keeping_anchors_and_links(
+    imported, seed_faq_path, tmp_path
+):
+    helpline = HelpLineFactory(slug="child-focus-116000")
+    citation = SourceCitationFactory()
+    body = imported.body.raw_data
+    body[0]["value"]["questions"][3]["value"]["helplines"] = chosen(helpline)
+    body[1]["value"]["questions"][1]["value"]["helplines"] = chosen(helpline)
+    body[1]["value"]["questions"][0]["value"]["citations"] = chosen(citation)
+    imported.body = body
+    imported.save_revision().publish()
+    imported.refresh_from_db()
+    anchors_before = [q["anchor"] for q in questions(imported)]
+    revisions_before = imported.revisions.count()
+    changed = (
+        seed_faq_path.read_text(encoding="utf-8")
+        .replace("Deze campagne is de meest recente in de rij.", "Deze campagne is de meest recente.")
+        .replace("Waarom nu?", "Waarom op 18 november?")
+    )
+
+    output = import_faq(write(tmp_path, changed), title="Vragen en antwoorden")
+
+    page = FAQPage.objects.get()
+    assert output == (
+        f"Updated FAQ page “Vragen en antwoorden” (nl, id {imported.pk}) with 6 questions in 2 sections.\n"
+    )
+    assert page.pk == imported.pk
+    assert page.live and not page.has_unpublished_changes
+    assert page.title == "Vragen en antwoorden"
+    assert page.revisions.count() == revisions_before + 1
+    assert [q["question"] for q in questions(page)] == [
+        *SEED_QUESTIONS[:4],
+        "Waarom op 18 november?",
+        SEED_QUESTIONS[5],
+    ]
+    assert questions(page)[3]["answer"].endswith("Deze campagne is de meest recente.</p>")
+    assert [q["anchor"] for q in questions(page)] == anchors_before
+    assert [item_values(q["helplines"]) for q in questions(page)] == [
+        [],
+        [],
+        [],
+        [helpline.pk],
+        [],
+        [helpline.pk],
+    ]
+    assert [item_values(q["citations"]) for q in questions(page)] == [[], [], [], [], [citation.pk], []]
+
+
+def test_reimport_with_a_question_inserted_keeps_every_existing_anchor_and_link(
+    imported, seed_faq_path, tmp_path
+):
+    """Existing questions are matched by text first, so a new question must not take their anchors."""
+    helpline = HelpLineFactory(slug="child-focus-116000")
+    body = imported.body.raw_data
+    body[0]["value"]["questions"][0]["value"]["helplines"] = chosen(helpline)
+    imported.body = body
+    imported.save_revision().publish()
+    anchors_before = [q["anchor"] for q in questions(FAQPage.objects.get())]
+    with_new_question = seed_faq_path.read_text(encoding="utf-8").replace(
+        "FAQ\n",
+        "FAQ\n\nWie is Child Focus?\n\nDe stichting voor vermiste en seksueel uitgebuite kinderen.\n",
+        1,
+    )
+
+    import_faq(write(tmp_path, with_new_question))
+
+    page = FAQPage.objects.get()
+    assert [q["question"] for q in questions(page)] == ["Wie is Child Focus?", *SEED_QUESTIONS]
+    assert [q["anchor"] for q in questions(page)] == ["wie-is-child-focus", *anchors_before]
+    assert [item_values(q["helplines"]) for q in questions(page)] == [[], [helpline.pk], [], [], [], [], []]
+
+
+def test_draft_import_of_a_new_page_is_not_published(campaign, seed_faq_path):
+    output = import_faq(seed_faq_path, "--draft")
+
+    page = FAQPage.objects.get()
+    assert output.startswith("Created FAQ page “Veelgestelde vragen”")
+    assert page.live is False
+    assert page.has_unpublished_changes is True
+    assert page.live_revision_id is None
+
+
+def test_draft_reimport_leaves_the_live_page_unchanged(imported, seed_faq_path, tmp_path):
+    changed = seed_faq_path.read_text(encoding="utf-8").replace("Waarom nu?", "Waarom op 18 november?")
+
+    output = import_faq(write(tmp_path, changed), "--draft")
+
+    page = FAQPage.objects.get()
+    assert output.startswith("Updated FAQ page")
+    assert [q["question"] for q in questions(page)] == SEED_QUESTIONS
+    assert page.has_unpublished_changes is True
+    assert page.revisions.count() == 2
+    assert questions(page.get_latest_revision_as_object())[4]["question"] == "Waarom op 18 november?"
+
+
+def test_campaign_can_be_given_by_id(campaign, seed_faq_path):
+    out = StringIO()
+    call_command(
+        "import_faq",
+        str(seed_faq_path),
+        "--campaign",
+        str(campaign.pk),
+        "--locale",
+        "nl",
+        "--slug",
+        "veelgestelde-vragen",
+        "--title",
+        "Veelgestelde vragen",
+        stdout=out,
+    )
+    assert FAQPage.objects.get().get_parent().pk == campaign.pk
+
+
+# --- malformed input: CommandError, nothing changed -------------------------------------------
+
+
+def assert_refused(path, message: str, *args, title="Veelgestelde vragen"):
+    before = counts()
+    with pytest.raises(CommandError) as caught:
+        import_faq(path, *args, title=title)
+    assert str(caught.value) == message
+    assert counts() == before
+
+
+@pytest.fixture(params=["new page", "existing page"])
+def target(request, campaign, seed_faq_path):
+    """Malformed input must change nothing, whether or not the FAQ page exists already."""
+    if request.param == "existing page":
+        import_faq(seed_faq_path)
+        return FAQPage.objects.get()
+    return None
+
+
+def assert_existing_page_untouched(target):
+    if target is not None:
+        page = FAQPage.objects.get()
+        assert page.latest_revision_id == target.latest_revision_id
+        assert [q["question"] for q in questions(page)] == SEED_QUESTIONS
+
+
+def test_file_without_questions_is_refused(target, tmp_path):
+    path = write(tmp_path, "FAQ\n\nDeze pagina volgt nog.\n")
+    assert_refused(
+        path,
+        f"{path}: Line 3: text before the first question: “Deze pagina volgt nog.”. Nothing was changed.",
+    )
+    empty = write(tmp_path, "FAQ\n\n", name="empty.txt")
+    assert_refused(
+        empty,
+        f"{empty}: The text has no questions (a question is a line ending in “?”). Nothing was changed.",
+    )
+    assert_existing_page_untouched(target)
+
+
+def test_question_with_empty_answer_is_refused(target, tmp_path):
+    path = write(tmp_path, "FAQ\n\nWaarom nu?\n\nWat als ik iets concreet te melden heb?\nBel 116000.\n")
+    assert_refused(path, f"{path}: Line 3: the question “Waarom nu?” has no answer. Nothing was changed.")
+    assert_existing_page_untouched(target)
+
+
+def test_unknown_locale_is_refused(target, seed_faq_path):
+    assert_refused(
+        seed_faq_path,
+        f"{seed_faq_path}: Unknown locale “xx”; known locales: de, en, fr, nl. Nothing was changed.",
+        "--campaign",
+        "schat-je-schatje",
+        "--locale",
+        "xx",
+        "--slug",
+        "veelgestelde-vragen",
+    )
+    assert_existing_page_untouched(target)
+
+
+def test_nonexistent_file_is_refused(target, tmp_path):
+    path = tmp_path / "bestaat-niet.txt"
+    assert_refused(path, f"Cannot read {path}: [Errno 2] No such file or directory: '{path}'")
+    assert_existing_page_untouched(target)
+
+
+def test_unreadable_path_is_refused(target, tmp_path):
+    assert_refused(tmp_path, f"Cannot read {tmp_path}: [Errno 21] Is a directory: '{tmp_path}'")
+    assert_existing_page_untouched(target)
+
+
+def test_non_utf8_file_is_refused(target, tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("FAQ\n\nWaarom nu?\n\nOmdat het é-dag is.\n".encode("latin-1"))
+    assert_refused(
+        path,
+        f"Cannot read {path}: 'utf-8' codec can't decode byte 0xe9 in position 27: invalid continuation byte",
+    )
+    assert_existing_page_untouched(target)
+
+
+def test_unknown_campaign_is_refused(target, seed_faq_path):
+    assert_refused(
+        seed_faq_path,
+        f"{seed_faq_path}: No campaign page with id or slug “bestaat-niet”. Nothing was changed.",
+        "--campaign",
+        "bestaat-niet",
+        "--locale",
+        "nl",
+        "--slug",
+        "veelgestelde-vragen",
+    )
+    assert_refused(
+        seed_faq_path,
+        f"{seed_faq_path}: No campaign page with id or slug “999999”. Nothing was changed.",
+        "--campaign",
+        "999999",
+        "--locale",
+        "nl",
+        "--slug",
+        "veelgestelde-vragen",
+    )
+    assert_existing_page_untouched(target)
+
+
+def test_new_page_without_title_is_refused(campaign, seed_faq_path):
+    assert_refused(
+        seed_faq_path,
+        f"{seed_faq_path}: A new FAQ page needs a title (--title). Nothing was changed.",
+        title=None,
+    )
+
+
+def test_locale_without_campaign_translation_is_refused(campaign, seed_faq_path):
+    assert_refused(
+        seed_faq_path,
+        f"{seed_faq_path}: The campaign “Schat je schatje” has no fr translation; create it first. "
+        "Nothing was changed.",
+        "--campaign",
+        "schat-je-schatje",
+        "--locale",
+        "fr",
+        "--slug",
+        "questions-frequentes",
+    )
+
+
+def test_invalid_slug_is_refused_with_a_command_error(campaign, seed_faq_path):
+    before = counts()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_faq",
+            str(seed_faq_path),
+            "--campaign",
+            "schat-je-schatje",
+            "--locale",
+            "nl",
+            "--slug",
+            "veelgestelde vragen!",
+            "--title",
+            "Veelgestelde vragen",
+            stdout=StringIO(),
+        )
+    assert str(caught.value).startswith(f"{seed_faq_path}: ")
+    assert str(caught.value).endswith(" Nothing was changed.")
+    assert "slug" in str(caught.value)
+    assert counts() == before
+
+
+def test_question_longer_than_the_schema_allows_is_refused(campaign, tmp_path):
+    long_question = "Waarom " + "heel " * 60 + "lang?"
+    assert len(long_question) > 255
+    path = write(tmp_path, f"FAQ\n\n{long_question}\n\nOmdat het kan.\n")
+    before = counts()
+    with pytest.raises(CommandError) as caught:
+        import_faq(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert str(caught.value).endswith(" Nothing was changed.")
+    assert counts() == before
+
+
+def test_utf8_file_with_byte_order_mark_is_imported(campaign, seed_faq_text, tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(("\ufeff" + seed_faq_text.lstrip("\n")).encode("utf-8"))
+
+    output = import_faq(path)
+
+    page = FAQPage.objects.get()
+    assert (
+        output
+        == f"Created FAQ page “Veelgestelde vragen” (nl, id {page.pk}) with 6 questions in 2 sections.\n"
+    )
+    assert [q["question"] for q in questions(page)] == SEED_QUESTIONS
+
+
+# --- translations ----------------------------------------------------------------------------
+
+
+def test_translation_of_creates_a_french_page_sharing_the_translation_key(
+    make_page_tree, seed_faq_path, locales
+):
+    tree = make_page_tree(with_faq=False, translations=("fr",))
+    import_faq(seed_faq_path)
+    dutch = FAQPage.objects.get(locale=locales["nl"])
+
+    output = import_faq(
+        DEMO_FR,
+        "--campaign",
+        "schat-je-schatje",
+        "--locale",
+        "fr",
+        "--slug",
+        "questions-frequentes",
+        "--translation-of",
+        "veelgestelde-vragen",
+        title="Questions fréquentes",
+    )
+
+    french = FAQPage.objects.get(locale=locales["fr"])
+    assert output == (
+        f"Created FAQ page “Questions fréquentes” (fr, id {french.pk}) with 6 questions in 2 sections.\n"
+    )
+    assert FAQPage.objects.count() == 2
+    assert french.translation_key == dutch.translation_key
+    assert french.get_parent().pk == tree.campaigns["fr"].pk
+    assert french.slug == "questions-frequentes"
+    assert french.title == "Questions fréquentes"
+    assert french.live is True
+    assert french.has_unpublished_changes is False
+    assert questions(french)[0]["question"] == "Pourquoi la campagne 'Schat je schatje' est-elle importante ?"
+    # Anchors are the same in every translation.
+    assert [q["anchor"] for q in questions(french)] == [q["anchor"] for q in questions(dutch)]
+    assert dutch.get_translation(locales["fr"]).pk == french.pk
+
+    again = import_faq(
+        DEMO_FR,
+        "--campaign",
+        "schat-je-schatje",
+        "--locale",
+        "fr",
+        "--slug",
+        "questions-frequentes",
+        "--translation-of",
+        "veelgestelde-vragen",
+        title="Questions fréquentes",
+    )
+    assert again.startswith(f"Unchanged: FAQ page “Questions fréquentes” (fr, id {french.pk})")
+    assert FAQPage.objects.count() == 2
+
+
+def test_translation_of_an_unknown_page_is_refused(make_page_tree, locales):
+    make_page_tree(with_faq=False, translations=("fr",))
+    assert_refused(
+        DEMO_FR,
+        f"{DEMO_FR}: No FAQ page with slug “bestaat-niet” to translate. Nothing was changed.",
+        "--campaign",
+        "schat-je-schatje",
+        "--locale",
+        "fr",
+        "--slug",
+        "questions-frequentes",
+        "--translation-of",
+        "bestaat-niet",
+    )
