@@ -1,0 +1,309 @@
+"""The shared API response cache: hits cost no query, and every published change is seen at once."""
+
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from cms.importers.faq_pages import list_items
+from cms.snippets.models import ContactPoint, ContactType
+from tests.conftest import publish
+from tests.factories import HelpLineFactory, SourceCitationFactory
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def response_cache(request, settings):
+    if request.param == "redis":
+        if not redis_reachable():
+            pytest.skip("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/15",
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            }
+        }
+    else:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": uuid.uuid4().hex,
+            }
+        }
+    settings.BAKEN_API_RESPONSE_CACHE = True
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def content(make_page_tree, django_capture_on_commit_callbacks):
+    """A campaign with the 116000 help-line and an FAQ whose question shows it and a citation, nl and fr."""
+    with django_capture_on_commit_callbacks(execute=True):
+        tree = make_page_tree(translations=("fr",))
+        helpline = HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000")
+        publish(helpline)
+        french = helpline.copy_for_translation(tree.campaigns["fr"].locale)
+        french.name = "Ligne d'aide 116000"
+        french.save()
+        publish(french)
+        citation = publish(SourceCitationFactory(title="Lanzarote-verdrag"))
+        for campaign in tree.campaigns.values():
+            campaign.campaign_helplines.create(helpline=helpline)
+            publish(campaign)
+        tree.faq.body = [
+            {
+                "type": "section",
+                "id": str(uuid.uuid4()),
+                "value": {
+                    "heading": "FAQ",
+                    "questions": [
+                        {
+                            "type": "item",
+                            "id": str(uuid.uuid4()),
+                            "value": {
+                                "question": "Wie kan ik bellen?",
+                                "anchor": "wie-kan-ik-bellen",
+                                "answer": "<p>Bel 116000, dag en nacht.</p>",
+                                "helplines": list_items([helpline.pk]),
+                                "citations": list_items([citation.pk]),
+                            },
+                        }
+                    ],
+                },
+            }
+        ]
+        publish(tree.faq)
+    return {"tree": tree, "helpline": helpline, "citation": citation}
+
+
+SHOWING_THE_NUMBER = [
+    "/api/v1/faqs/veelgestelde-vragen/",
+    "/api/v1/faqs/veelgestelde-vragen/?locale=fr",
+    "/api/v1/campaigns/",
+    "/api/v1/campaigns/schat-je-schatje/",
+    "/api/v1/campaigns/schat-je-schatje/?locale=fr",
+    "/api/v1/helplines/",
+    "/api/v1/helplines/?locale=fr",
+    "/api/v1/helplines/child-focus-116000/",
+]
+
+
+def test_a_repeated_request_is_answered_from_the_cache_without_queries(
+    client, response_cache, content, django_assert_num_queries
+):
+    first = client.get("/api/v1/faqs/veelgestelde-vragen/")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get("/api/v1/faqs/veelgestelde-vragen/")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    with django_assert_num_queries(0):
+        revalidated = client.get("/api/v1/faqs/veelgestelde-vragen/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revalidated.status_code == 304
+
+
+def test_a_published_number_change_is_in_the_next_response_of_every_endpoint(
+    client, response_cache, content, django_capture_on_commit_callbacks
+):
+    for url in SHOWING_THE_NUMBER:
+        assert "116000" in client.get(url).content.decode(), url
+    helpline = content["helpline"]
+    with django_capture_on_commit_callbacks(execute=True):
+        helpline.contact_points = [
+            ContactPoint(contact_type=ContactType.PHONE, value="+3224754411", label="Bel ons kantoor")
+        ]
+        helpline.save()
+        publish(helpline)
+    for url in SHOWING_THE_NUMBER:
+        body = client.get(url).content.decode()
+        assert "+3224754411" in body, url
+        assert '"116000"' not in body, url
+
+
+def test_a_draft_change_is_not_served_and_does_not_break_the_cache(
+    client, response_cache, content, django_capture_on_commit_callbacks
+):
+    before = client.get("/api/v1/helplines/child-focus-116000/").json()
+    helpline = content["helpline"]
+    with django_capture_on_commit_callbacks(execute=True):
+        helpline.name = "Nog niet gepubliceerd"
+        helpline.save_revision()
+    assert client.get("/api/v1/helplines/child-focus-116000/").json() == before
+
+
+def test_a_citation_change_reaches_the_faq_that_cites_it(
+    client, response_cache, content, django_capture_on_commit_callbacks
+):
+    assert "Lanzarote-verdrag" in client.get("/api/v1/faqs/veelgestelde-vragen/").content.decode()
+    assert "Lanzarote-verdrag" in client.get("/api/v1/citations/").content.decode()
+    citation = content["citation"]
+    with django_capture_on_commit_callbacks(execute=True):
+        citation.title = "Verdrag van Lanzarote"
+        publish(citation)
+    assert "Verdrag van Lanzarote" in client.get("/api/v1/faqs/veelgestelde-vragen/").content.decode()
+    assert "Verdrag van Lanzarote" in client.get("/api/v1/citations/").content.decode()
+
+
+def test_unpublishing_removes_the_page_from_cached_lists_details_and_search(
+    client, response_cache, content, django_capture_on_commit_callbacks
+):
+    urls = ["/api/v1/faqs/", "/api/v1/campaigns/", "/api/v1/search/?q=bellen"]
+    assert client.get("/api/v1/faqs/").json()["count"] == 1
+    assert client.get("/api/v1/search/?q=bellen").json()["count"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        content["tree"].faq.unpublish()
+    assert client.get("/api/v1/faqs/").json()["count"] == 0
+    assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
+    assert client.get("/api/v1/search/?q=bellen").json()["count"] == 0
+    assert client.get(urls[1]).json()["results"][0]["faqs"] == []
+
+
+def test_a_new_view_restriction_on_the_campaign_hides_its_faq_at_once(
+    client, response_cache, content, django_capture_on_commit_callbacks
+):
+    assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=content["tree"].campaign, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+        )
+    assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
+    assert client.get("/api/v1/faqs/").json()["count"] == 0
+
+
+def test_a_scheduled_expiry_ends_the_cached_entry_at_that_moment(
+    client, response_cache, content, django_capture_on_commit_callbacks, monkeypatch
+):
+    expiry = timezone.now() + dt.timedelta(seconds=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = content["tree"].faq
+        page.expire_at = expiry
+        page.save()
+    response = client.get("/api/v1/faqs/veelgestelde-vragen/")
+    assert response.status_code == 200
+    assert 0 < int(response["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 30
+    monkeypatch.setattr(timezone, "now", lambda: expiry + dt.timedelta(seconds=1))
+    assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
+
+
+def test_entries_are_keyed_by_served_language_and_query(client, response_cache, content):
+    dutch = client.get("/api/v1/helplines/")
+    french = client.get("/api/v1/helplines/", HTTP_ACCEPT_LANGUAGE="fr-BE,fr;q=0.9")
+    assert dutch.json()["results"][0]["name"] == "Hulplijn 116000"
+    assert french.json()["results"][0]["name"] == "Ligne d'aide 116000"
+    assert french["Content-Language"] == "fr"
+    assert client.get("/api/v1/helplines/?locale=fr").json()["results"][0]["name"] == "Ligne d'aide 116000"
+    assert client.get("/api/v1/helplines/?limit=1").json()["next"] is None
+    assert client.get("/api/v1/helplines/?limit=1&offset=1").json()["results"] == []
+    assert client.get("/api/v1/helplines/?limit=abc").status_code == 400
+
+
+def test_an_unreachable_cache_falls_back_to_the_database(client, settings, content):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    settings.BAKEN_API_RESPONSE_CACHE = True
+    response = client.get("/api/v1/helplines/child-focus-116000/")
+    assert response.status_code == 200
+    assert response.json()["contact_points"][0]["value"] == "116000"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get_json(url: str, attempts: int = 60):
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local test server
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.25)
+    raise AssertionError(f"{url} did not answer")
+
+
+@pytest.mark.skipif(
+    not redis_reachable(), reason="Redis is not running on 127.0.0.1:6379 (.ci/run starts it)"
+)
+def test_two_server_processes_sharing_redis_both_serve_a_published_change_at_once(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "baken.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "BAKEN_CACHE_PREFIX": f"two-processes-{uuid.uuid4().hex}",
+    }
+    manage = [sys.executable, str(REPO / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=REPO)
+    subprocess.run([*manage, "load_demo_content"], env=env, check=True, cwd=REPO, capture_output=True)
+    ports = [_free_port(), _free_port()]
+    servers = [
+        subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        url = "http://127.0.0.1:{}/api/v1/faqs/veelgestelde-vragen/?locale=fr"
+        for port in ports:
+            body = _get_json(url.format(port))
+            numbers = {
+                h["contact_points"][0]["value"]
+                for s in body["sections"]
+                for q in s["questions"]
+                for h in q["helplines"]
+                if h["slug"] == "child-focus-116000"
+            }
+            assert numbers == {"116000"}
+            _get_json(url.format(port))  # now cached in Redis
+        change = (
+            "from cms.models import HelpLine, ContactPoint\n"
+            "h = HelpLine.objects.get(slug='child-focus-116000', locale__language_code='nl')\n"
+            "h.contact_points = [ContactPoint(contact_type='phone', value='+3224754411', label='Bel')]\n"
+            "h.save(); h.save_revision().publish()\n"
+        )
+        subprocess.run([*manage, "shell", "-v0", "-c", change], env=env, check=True, cwd=REPO)
+        for port in ports:
+            body = _get_json(url.format(port))
+            numbers = {
+                h["contact_points"][0]["value"]
+                for s in body["sections"]
+                for q in s["questions"]
+                for h in q["helplines"]
+                if h["slug"] == "child-focus-116000"
+            }
+            assert numbers == {"+3224754411"}, port
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
