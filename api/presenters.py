@@ -7,8 +7,7 @@ from wagtail.models import Page
 
 from api import selectors, structured_data
 from api.richtext import LinkResolver, render
-from cms.opening_hours import WEEKDAY_NAMES, is_open_at
-from cms.pages.models import FAQPage
+from cms.opening_hours import WEEKDAY_NAMES, OpeningInterval, is_open_at
 from cms.snippets.models import ContactType
 
 HREF_PREFIX = {
@@ -22,30 +21,34 @@ HREF_PREFIX = {
 
 def present_helplines(helplines, *, now: dt.datetime) -> None:
     for helpline in helplines:
+        details = helpline.published_details or {"contact_points": [], "opening_hours": []}
         helpline.api_contact_points = [
-            {
-                "contact_type": point.contact_type,
-                "value": point.value,
-                "label": point.label,
-                "href": HREF_PREFIX[point.contact_type] + point.value,
-            }
-            for point in helpline.contact_points.all()
+            {**point, "href": HREF_PREFIX[point["contact_type"]] + point["value"]}
+            for point in details["contact_points"]
         ]
-        opening_hours = list(helpline.opening_hours.all())
+        intervals = [
+            OpeningInterval(
+                weekday=hours["weekday"],
+                opens=dt.time.fromisoformat(hours["opens"]),
+                closes=dt.time.fromisoformat(hours["closes"]),
+            )
+            for hours in details["opening_hours"]
+        ]
+        helpline.api_opening_intervals = intervals
         helpline.api_availability = {
             "always_open": helpline.available_24_7,
             "time_zone": helpline.time_zone,
             "opening_hours": [
                 {
-                    "day": WEEKDAY_NAMES[hours.weekday].lower(),
-                    "opens": hours.opens.strftime("%H:%M"),
-                    "closes": hours.closes.strftime("%H:%M"),
+                    "day": WEEKDAY_NAMES[interval.weekday].lower(),
+                    "opens": interval.opens.strftime("%H:%M"),
+                    "closes": interval.closes.strftime("%H:%M"),
                 }
-                for hours in opening_hours
+                for interval in intervals
             ],
         }
         helpline.api_open_now = helpline.available_24_7 or is_open_at(
-            intervals=helpline.opening_intervals(), time_zone=helpline.time_zone, moment=now
+            intervals=intervals, time_zone=helpline.time_zone, moment=now
         )
         helpline.api_structured_data = structured_data.contact_point(helpline)
 
@@ -68,21 +71,15 @@ def _item_values(items) -> list[int]:
     return [item["value"] if isinstance(item, dict) else item for item in items or []]
 
 
-def present_faq_summaries(pages, *, campaign_slugs: dict[str, str]) -> None:
+def present_faq_summaries(pages) -> None:
+    """Pages come from ``selectors.faq_pages`` (annotated with ``campaign_slug``)."""
     for page in pages:
         page.api_question_count = sum(len(questions) for _, questions in _raw_questions(page))
-        page.api_campaign_slug = campaign_slugs.get(page.path[: -page.steplen])
+        page.api_campaign_slug = getattr(page, "campaign_slug", None)
 
 
-def campaign_slugs_for(pages) -> dict[str, str]:
-    from cms.pages.models import CampaignPage
-
-    parent_paths = {page.path[: -page.steplen] for page in pages}
-    return dict(CampaignPage.objects.filter(path__in=parent_paths).values_list("path", "slug"))
-
-
-def present_faq_detail(page, *, visibility, chain, requested: str) -> None:
-    present_faq_summaries([page], campaign_slugs=campaign_slugs_for([page]))
+def present_faq_detail(page, *, translations, visibility, chain, requested: str) -> None:
+    present_faq_summaries([page])
     raw = list(_raw_questions(page))
     helpline_ids = [pk for _, questions in raw for q in questions for pk in _item_values(q.get("helplines"))]
     citation_ids = [pk for _, questions in raw for q in questions for pk in _item_values(q.get("citations"))]
@@ -93,12 +90,14 @@ def present_faq_detail(page, *, visibility, chain, requested: str) -> None:
         source_pks=citation_ids, visibility=visibility, chain=chain, requested=requested
     )
     present_helplines(set(helplines.values()), now=visibility.now)
-    present_citations(list(set(citations.values())), visibility=visibility)
-
-    fragments = [page.intro] + [q.get("answer", "") for _, questions in raw for q in questions]
+    answers = [q.get("answer", "") for _, questions in raw for q in questions]
+    citation_list = list(set(citations.values()))
     resolver = LinkResolver(
-        fragments, visible_pages=selectors.visible_pages(model=Page, visibility=visibility)
+        [page.intro, *answers, *(citation.notes for citation in citation_list)],
+        visible_pages=selectors.visible_pages(model=Page, visibility=visibility),
     )
+    for citation in citation_list:
+        citation.api_notes = render(citation.notes, resolver)
     page.api_intro = render(page.intro, resolver)
     page.api_sections = [
         {
@@ -116,9 +115,7 @@ def present_faq_detail(page, *, visibility, chain, requested: str) -> None:
         }
         for section, questions in raw
     ]
-    page.api_translations = selectors.page_translations(
-        model=type(page), translation_keys=[page.translation_key], visibility=visibility
-    ).get(page.translation_key, [])
+    page.api_translations = translations
     page.api_structured_data = structured_data.faq_page(page)
 
 
@@ -144,43 +141,22 @@ def next_occurrence(day: dt.date, *, recurs_annually: bool, today: dt.date) -> d
     return None
 
 
-def present_campaigns(campaigns, *, visibility, chain, requested: str) -> None:
+def present_campaigns(campaigns, *, translations, visibility, chain, requested: str) -> None:
+    """``translations`` are the rows from ``selectors.campaigns``."""
     today = timezone.localdate(visibility.now)
     helpline_ids = [link.helpline_id for campaign in campaigns for link in campaign.campaign_helplines.all()]
     helplines = selectors.helplines_by_source_pk(
         source_pks=helpline_ids, visibility=visibility, chain=chain, requested=requested
     )
     present_helplines(set(helplines.values()), now=visibility.now)
-    translations = selectors.page_translations(
-        model=type(campaigns[0]) if campaigns else FAQPage,
-        translation_keys=[campaign.translation_key for campaign in campaigns],
-        visibility=visibility,
-    )
-    campaign_paths = [campaign.path for campaign in campaigns]
+    shown_keys = {campaign.translation_key for campaign in campaigns}
+    translations = [row for row in translations if row["translation_key"] in shown_keys]
+    key_by_path = {row["path"]: row["translation_key"] for row in translations}
     # FAQs below any translation of these campaigns, served in the request's language.
-    translation_paths = (
-        list(
-            selectors.visible_pages(model=type(campaigns[0]), visibility=visibility)
-            .filter(translation_key__in=[c.translation_key for c in campaigns])
-            .values_list("path", "translation_key")
-        )
-        if campaigns
-        else []
+    faqs = selectors.faqs_below(
+        campaign_paths=list(key_by_path), visibility=visibility, chain=chain, requested=requested
     )
-    faq_rows = selectors.faq_rows_below(
-        campaign_paths=[path for path, _ in translation_paths] or campaign_paths,
-        visibility=visibility,
-        chain=chain,
-    )
-    faqs = selectors.faq_pages(pks=[row["pk"] for row in faq_rows])
-    selectors.mark_served(
-        faqs, requested=requested, locale_codes={pk: code for code, pk in visibility.locale_ids.items()}
-    )
-    key_by_path = dict(translation_paths)
-    slug_by_key = {campaign.translation_key: campaign.slug for campaign in campaigns}
-    for faq in faqs:
-        faq.api_question_count = sum(len(questions) for _, questions in _raw_questions(faq))
-        faq.api_campaign_slug = slug_by_key.get(key_by_path.get(faq.path[: -faq.steplen]))
+    present_faq_summaries(faqs)
     for campaign in campaigns:
         campaign.api_key_dates = [
             {
@@ -196,5 +172,16 @@ def present_campaigns(campaigns, *, visibility, chain, requested: str) -> None:
         campaign.api_helplines = _unique(
             helplines.get(link.helpline_id) for link in campaign.campaign_helplines.all()
         )
-        campaign.api_faqs = [faq for faq in faqs if faq.api_campaign_slug == campaign.slug]
-        campaign.api_translations = translations.get(campaign.translation_key, [])
+        campaign.api_faqs = [
+            faq for faq in faqs if key_by_path.get(faq.path[: -faq.steplen]) == campaign.translation_key
+        ]
+        for faq in campaign.api_faqs:
+            faq.api_campaign_slug = campaign.slug
+        campaign.api_translations = sorted(
+            (
+                {"locale": row["locale"], "slug": row["slug"]}
+                for row in translations
+                if row["translation_key"] == campaign.translation_key
+            ),
+            key=lambda link: link["locale"],
+        )

@@ -14,15 +14,26 @@ served in another language than the one asked for.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage
-from cms.snippets.models import ContactPoint, HelpLine, OpeningHours, SourceCitation
+from cms.snippets.models import HelpLine, SourceCitation
 
 
 @dataclass(frozen=True)
@@ -52,19 +63,28 @@ class Visibility:
 
 
 def current_visibility(*, now: dt.datetime | None = None) -> Visibility:
+    """One query: the tops of the subtrees hidden by unpublished, expired, scheduled or restricted pages."""
     now = now or timezone.now()
     not_shown = ~Q(live=True) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
     # Hidden pages without children are caught by page_filter itself; only subtrees need prefixes.
     hidden_parents = Page.objects.filter(not_shown, numchild__gt=0).values_list("path", flat=True)
     restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
-    paths = sorted(set(hidden_parents) | set(restricted))
-    # Keep only the top of each hidden subtree.
+    paths = sorted(set(hidden_parents.order_by().union(restricted.order_by())))
     tops: list[str] = []
     for path in paths:
         if not tops or not path.startswith(tops[-1]):
             tops.append(path)
-    locale_ids = dict(Locale.objects.values_list("language_code", "pk"))
-    return Visibility(now=now, hidden_subtree_paths=tuple(tops), locale_ids=locale_ids)
+    return Visibility(now=now, hidden_subtree_paths=tuple(tops), locale_ids=locale_ids())
+
+
+@cache
+def locale_ids() -> dict[str, int]:
+    """Locale ids by language code; locales change only through migrate (see cms.signal_handlers)."""
+    return dict(Locale.objects.values_list("language_code", "pk"))
+
+
+def forget_locales(**kwargs) -> None:
+    locale_ids.cache_clear()
 
 
 def resolve_translations(
@@ -122,61 +142,117 @@ def resolved_page_keys(
     return sorted(resolved, key=lambda row: (row["path"], row["pk"]))
 
 
-def page_by_slug(*, model: type[Page], slug: str, visibility: Visibility, chain: Sequence[str]):
-    """The visible page with ``slug`` (in any locale), served in the best locale of ``chain``."""
-    keys = (
-        visible_pages(model=model, visibility=visibility)
-        .filter(slug=slug)
-        .values_list("translation_key", flat=True)
+def page_with_translations(*, model: type[Page], slug: str, visibility: Visibility, chain: Sequence[str]):
+    """The visible page with ``slug`` (in any locale) in the best locale of ``chain``, in one query.
+
+    Returns ``(page, translations)`` where translations lists every visible translation's
+    locale and slug, or ``(None, [])``.
+    """
+    keys = visible_pages(model=model, visibility=visibility).filter(slug=slug).values("translation_key")
+    translations = list(
+        with_campaign_slug(visible_pages(model=model, visibility=visibility).filter(translation_key__in=keys))
     )
-    rows = (
-        visible_pages(model=model, visibility=visibility)
-        .filter(translation_key__in=keys, locale_id__in=_chain_locale_ids(visibility, chain))
-        .values("pk", "translation_key", "locale_id", "path", "last_published_at")
-    )
+    rows = [
+        {
+            "pk": page.pk,
+            "translation_key": page.translation_key,
+            "locale_id": page.locale_id,
+            "path": page.path,
+        }
+        for page in translations
+    ]
     resolved = sorted(
         resolve_translations(rows, chain=chain, locale_ids=visibility.locale_ids),
         key=lambda row: (row["path"], row["pk"]),
     )
-    return resolved[0]["pk"] if resolved else None
-
-
-def page_translations(*, model: type[Page], translation_keys: Iterable, visibility: Visibility) -> dict:
-    """translation_key → [(locale code, slug)] of every visible translation."""
+    if not resolved:
+        return None, []
+    chosen = next(page for page in translations if page.pk == resolved[0]["pk"])
     codes = _locale_codes(visibility)
-    found: dict = {}
-    rows = (
-        visible_pages(model=model, visibility=visibility)
-        .filter(translation_key__in=list(translation_keys))
-        .order_by("locale__language_code")
-        .values_list("translation_key", "locale_id", "slug")
+    links = sorted(
+        (
+            {"locale": codes[page.locale_id], "slug": page.slug}
+            for page in translations
+            if page.translation_key == chosen.translation_key
+        ),
+        key=lambda link: link["locale"],
     )
-    for key, locale_id, slug in rows:
-        found.setdefault(key, []).append({"locale": codes[locale_id], "slug": slug})
-    return found
+    return chosen, links
+
+
+def below_campaign(*, slug: str, visibility: Visibility) -> Q:
+    """Pages whose parent is a visible translation of the campaign with ``slug`` (as a subquery)."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    campaigns = visible_pages(model=CampaignPage, visibility=visibility).filter(
+        path=parent_path,
+        translation_key__in=CampaignPage.objects.filter(slug=slug).values("translation_key"),
+    )
+    return Q(Exists(campaigns))
+
+
+def with_campaign_slug(queryset: QuerySet) -> QuerySet:
+    """Annotate each page with the slug of its parent campaign page (None if the parent is none)."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    return queryset.annotate(
+        campaign_slug=Subquery(CampaignPage.objects.filter(path=parent_path).values("slug")[:1])
+    )
 
 
 def faq_pages(*, pks: Sequence[int]) -> list[FAQPage]:
-    by_pk = FAQPage.objects.filter(pk__in=pks).in_bulk()
+    by_pk = with_campaign_slug(FAQPage.objects.filter(pk__in=pks)).in_bulk()
     return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
-def campaign_pages(*, pks: Sequence[int]) -> list[CampaignPage]:
-    queryset = CampaignPage.objects.filter(pk__in=pks).prefetch_related(
-        Prefetch("key_dates", queryset=CampaignKeyDate.objects.order_by("sort_order")),
-        Prefetch("campaign_helplines", queryset=CampaignHelpLine.objects.order_by("sort_order")),
+def campaigns(*, visibility: Visibility, chain: Sequence[str], requested: str, slug: str | None = None):
+    """Campaigns in the best locale (one query plus two prefetches), and every visible translation.
+
+    Campaigns are few, so all their visible translations are read at once: the same rows give
+    the translation links and the paths below which their FAQ pages live.
+    Returns ``(chosen campaigns in site order, translation rows)``.
+    """
+    queryset = visible_pages(model=CampaignPage, visibility=visibility)
+    if slug is not None:
+        queryset = queryset.filter(translation_key__in=queryset.filter(slug=slug).values("translation_key"))
+    translations = list(
+        queryset.prefetch_related(
+            Prefetch("key_dates", queryset=CampaignKeyDate.objects.order_by("sort_order")),
+            Prefetch("campaign_helplines", queryset=CampaignHelpLine.objects.order_by("sort_order")),
+        )
     )
-    by_pk = queryset.in_bulk()
-    return [by_pk[pk] for pk in pks if pk in by_pk]
+    rows = [
+        {"pk": c.pk, "translation_key": c.translation_key, "locale_id": c.locale_id} for c in translations
+    ]
+    keep = {row["pk"] for row in resolve_translations(rows, chain=chain, locale_ids=visibility.locale_ids)}
+    chosen = sorted((c for c in translations if c.pk in keep), key=lambda c: (c.path, c.pk))
+    mark_served(chosen, requested=requested, locale_codes=_locale_codes(visibility))
+    codes = _locale_codes(visibility)
+    translation_rows = [
+        {"path": c.path, "translation_key": c.translation_key, "locale": codes[c.locale_id], "slug": c.slug}
+        for c in translations
+    ]
+    return chosen, translation_rows
 
 
-def faq_rows_below(
-    *, campaign_paths: Sequence[str], visibility: Visibility, chain: Sequence[str]
-) -> list[dict]:
+def faqs_below(
+    *, campaign_paths: Sequence[str], visibility: Visibility, chain: Sequence[str], requested: str
+) -> list[FAQPage]:
+    """The FAQ pages below any of these campaign pages, one per translation, in one query."""
     if not campaign_paths:
         return []
     below = reduce(or_, (Q(path__startswith=path) for path in campaign_paths))
-    return resolved_page_keys(model=FAQPage, visibility=visibility, chain=chain, extra_filter=below)
+    candidates = list(
+        visible_pages(model=FAQPage, visibility=visibility).filter(
+            below, locale_id__in=_chain_locale_ids(visibility, chain)
+        )
+    )
+    rows = [
+        {"pk": page.pk, "translation_key": page.translation_key, "locale_id": page.locale_id}
+        for page in candidates
+    ]
+    keep = {row["pk"] for row in resolve_translations(rows, chain=chain, locale_ids=visibility.locale_ids)}
+    chosen = sorted((page for page in candidates if page.pk in keep), key=lambda page: (page.path, page.pk))
+    mark_served(chosen, requested=requested, locale_codes=_locale_codes(visibility))
+    return chosen
 
 
 # --- snippets ------------------------------------------------------------------------------
@@ -184,13 +260,6 @@ def faq_rows_below(
 
 def visible_snippets(*, model: type[Model], visibility: Visibility) -> QuerySet:
     return model.objects.filter(visibility.snippet_filter())
-
-
-def _with_helpline_details(queryset: QuerySet) -> QuerySet:
-    return queryset.prefetch_related(
-        Prefetch("contact_points", queryset=ContactPoint.objects.order_by("sort_order", "pk")),
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-    )
 
 
 def resolved_snippets(
@@ -217,8 +286,6 @@ def resolved_snippets(
         queryset = queryset.filter(
             translation_key__in=model.objects.filter(pk__in=list(source_pks)).values("translation_key")
         )
-    if model is HelpLine:
-        queryset = _with_helpline_details(queryset)
     objects = list(queryset)
     rows = [
         {"pk": obj.pk, "translation_key": obj.translation_key, "locale_id": obj.locale_id} for obj in objects
@@ -248,16 +315,34 @@ def citations_by_source_pk(
 
 
 def _by_source_pk(model, source_pks, visibility, chain, requested) -> dict:
+    """One query: the rows referenced by id plus the visible translations that may be served for them."""
     source_pks = list(set(source_pks))
     if not source_pks:
         return {}
-    key_of = dict(model.objects.filter(pk__in=source_pks).values_list("pk", "translation_key"))
-    served = resolved_snippets(
-        model=model,
-        visibility=visibility,
-        chain=chain,
-        requested=requested,
-        translation_keys=set(key_of.values()),
+    servable = visibility.snippet_filter() & Q(locale_id__in=_chain_locale_ids(visibility, chain))
+    rows = list(
+        model.objects.filter(
+            Q(pk__in=source_pks)
+            | (
+                servable
+                & Q(translation_key__in=model.objects.filter(pk__in=source_pks).values("translation_key"))
+            )
+        ).annotate(servable=ExpressionWrapper(servable, output_field=BooleanField()))
     )
+    key_of = {obj.pk: obj.translation_key for obj in rows if obj.pk in source_pks}
+    candidates = [obj for obj in rows if obj.servable]
+    keep = {
+        row["pk"]
+        for row in resolve_translations(
+            [
+                {"pk": o.pk, "translation_key": o.translation_key, "locale_id": o.locale_id}
+                for o in candidates
+            ],
+            chain=chain,
+            locale_ids=visibility.locale_ids,
+        )
+    }
+    served = [obj for obj in candidates if obj.pk in keep]
+    mark_served(served, requested=requested, locale_codes=_locale_codes(visibility))
     by_key = {obj.translation_key: obj for obj in served}
     return {pk: by_key[key] for pk, key in key_of.items() if key in by_key}

@@ -37,11 +37,11 @@ def contact_point(helpline) -> dict:
         data["hoursAvailable"] = [
             {
                 "@type": "OpeningHoursSpecification",
-                "dayOfWeek": SCHEMA_ORG_DAYS[hours.weekday],
-                "opens": hours.opens.strftime("%H:%M:%S"),
-                "closes": hours.closes.strftime("%H:%M:%S"),
+                "dayOfWeek": SCHEMA_ORG_DAYS[interval.weekday],
+                "opens": interval.opens.strftime("%H:%M:%S"),
+                "closes": interval.closes.strftime("%H:%M:%S"),
             }
-            for hours in helpline.opening_hours.all()
+            for interval in helpline.api_opening_intervals
         ]
     return data
 

@@ -1,6 +1,7 @@
 """Public read API v1 views. Query logic lives in ``api.selectors``; shapes in ``api.serializers``."""
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
@@ -26,9 +27,10 @@ from api.serializers import (
     LocalesSerializer,
     SearchResultSerializer,
 )
-from cms.pages.models import CampaignPage, FAQPage
+from cms.pages.models import FAQPage
 from cms.snippets.models import HelpLine, SourceCitation
 
+MAX_ID = 2**63 - 1  # the largest id the database can hold; larger ones exist nowhere
 CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 
 
@@ -223,31 +225,18 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
     )
     def list(self, request):
         """FAQ pages in the requested language (or its fallback), in site order."""
-        extra = None
+        extra = Q()
         if self.params.get("campaign"):
-            campaign_paths = list(
-                selectors.visible_pages(model=CampaignPage, visibility=self.visibility)
-                .filter(
-                    translation_key__in=CampaignPage.objects.filter(slug=self.params["campaign"]).values(
-                        "translation_key"
-                    )
-                )
-                .values_list("path", flat=True)
-            )
-            rows = selectors.faq_rows_below(
-                campaign_paths=campaign_paths, visibility=self.visibility, chain=self.chain
-            )
-        else:
-            rows = selectors.resolved_page_keys(
-                model=FAQPage, visibility=self.visibility, chain=self.chain, extra_filter=extra
-            )
+            extra &= selectors.below_campaign(slug=self.params["campaign"], visibility=self.visibility)
         if self.params.get("updated_since"):
-            since = self.params["updated_since"]
-            rows = [row for row in rows if row["last_published_at"] and row["last_published_at"] >= since]
+            extra &= Q(last_published_at__gte=self.params["updated_since"])
+        rows = selectors.resolved_page_keys(
+            model=FAQPage, visibility=self.visibility, chain=self.chain, extra_filter=extra
+        )
         page = self.page(len(rows))
         pages = selectors.faq_pages(pks=[row["pk"] for row in page.slice(rows)])
         selectors.mark_served(pages, requested=self.requested, locale_codes=self._locale_codes())
-        presenters.present_faq_summaries(pages, campaign_slugs=presenters.campaign_slugs_for(pages))
+        presenters.present_faq_summaries(pages)
         return page.response(FAQSummarySerializer(pages, many=True).data)
 
     @extend_schema(
@@ -256,13 +245,18 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
     )
     def retrieve(self, request, slug=None):
         """One FAQ page by slug (the slug of any of its translations), with questions and answers."""
-        pk = selectors.page_by_slug(model=FAQPage, slug=slug, visibility=self.visibility, chain=self.chain)
-        if pk is None:
+        page, translations = selectors.page_with_translations(
+            model=FAQPage, slug=slug, visibility=self.visibility, chain=self.chain
+        )
+        if page is None:
             raise Http404
-        page = selectors.faq_pages(pks=[pk])[0]
         selectors.mark_served([page], requested=self.requested, locale_codes=self._locale_codes())
         presenters.present_faq_detail(
-            page, visibility=self.visibility, chain=self.chain, requested=self.requested
+            page,
+            translations=translations,
+            visibility=self.visibility,
+            chain=self.chain,
+            requested=self.requested,
         )
         return Response(FAQDetailSerializer(page).data)
 
@@ -284,34 +278,35 @@ class CampaignViewSet(PublicAPIMixin, viewsets.ViewSet):
     )
     def list(self, request):
         """Campaigns with their FAQ pages (summaries) and help-lines."""
-        rows = selectors.resolved_page_keys(model=CampaignPage, visibility=self.visibility, chain=self.chain)
-        page = self.page(len(rows))
-        campaigns = self._present([row["pk"] for row in page.slice(rows)])
-        return page.response(CampaignSerializer(campaigns, many=True).data)
+        campaigns, translations = selectors.campaigns(
+            visibility=self.visibility, chain=self.chain, requested=self.requested
+        )
+        page = self.page(len(campaigns))
+        chosen = page.slice(campaigns)
+        self._present(chosen, translations)
+        return page.response(CampaignSerializer(chosen, many=True).data)
 
     @extend_schema(
         parameters=[params.BaseParams, ACCEPT_LANGUAGE], responses={200: CampaignSerializer, **DETAIL_ERRORS}
     )
     def retrieve(self, request, slug=None):
         """One campaign by slug (of any of its translations)."""
-        pk = selectors.page_by_slug(
-            model=CampaignPage, slug=slug, visibility=self.visibility, chain=self.chain
+        campaigns, translations = selectors.campaigns(
+            visibility=self.visibility, chain=self.chain, requested=self.requested, slug=slug
         )
-        if pk is None:
+        if not campaigns:
             raise Http404
-        return Response(CampaignSerializer(self._present([pk])[0]).data)
+        self._present(campaigns[:1], translations)
+        return Response(CampaignSerializer(campaigns[0]).data)
 
-    def _present(self, pks):
-        campaigns = selectors.campaign_pages(pks=pks)
-        selectors.mark_served(
-            campaigns,
-            requested=self.requested,
-            locale_codes={pk: c for c, pk in self.visibility.locale_ids.items()},
-        )
+    def _present(self, campaigns, translations):
         presenters.present_campaigns(
-            campaigns, visibility=self.visibility, chain=self.chain, requested=self.requested
+            campaigns,
+            translations=translations,
+            visibility=self.visibility,
+            chain=self.chain,
+            requested=self.requested,
         )
-        return campaigns
 
 
 @extend_schema(tags=["helplines"])
@@ -399,6 +394,8 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
     )
     def retrieve(self, request, pk=None):
         """One citation by id (of any of its translations), served in the requested language."""
+        if int(pk) > MAX_ID:
+            raise Http404
         found = selectors.resolved_snippets(
             model=SourceCitation,
             visibility=self.visibility,

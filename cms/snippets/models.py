@@ -125,6 +125,9 @@ class HelpLine(
     last_verified = models.DateField(
         null=True, blank=True, help_text="When someone last checked these details were right."
     )
+    # Contact points and opening hours as one JSON document, rewritten on every save, so the
+    # public API reads a help-line in one query instead of one per child table.
+    published_details = models.JSONField(default=dict, editable=False)
 
     base_form_class = HelpLineForm
 
@@ -227,6 +230,9 @@ class HelpLine(
                 self.sync_from_source(source)
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if touches_content:
+                self.published_details = self.details_document()
+                HelpLine.objects.filter(pk=self.pk).update(published_details=self.published_details)
             if touches_content and self.get_sync_source() is None:
                 for translation in HelpLine.objects.filter(translation_key=self.translation_key).exclude(
                     pk=self.pk
@@ -238,6 +244,18 @@ class HelpLine(
     @property
     def contact_summary(self) -> str:
         return ", ".join(point.value for point in self.contact_points.all())
+
+    def details_document(self) -> dict:
+        return {
+            "contact_points": [
+                {"contact_type": point.contact_type, "value": point.value, "label": point.label}
+                for point in sorted(self.contact_points.all(), key=lambda point: (point.sort_order or 0))
+            ],
+            "opening_hours": [
+                {"weekday": hours.weekday, "opens": hours.opens.isoformat(), "closes": hours.closes.isoformat()}
+                for hours in sorted(self.opening_hours.all(), key=lambda hours: (hours.weekday, hours.opens))
+            ],
+        }
 
     def opening_intervals(self) -> list[OpeningInterval]:
         return [
