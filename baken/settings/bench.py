@@ -12,7 +12,7 @@ from .production import *  # noqa: F403
 from .production import INSTALLED_APPS, env
 
 INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.api.v2"]
-ROOT_URLCONF = "baken.urls"
+ROOT_URLCONF = "bench.urls"
 
 # Size in bytes of the ceiling view's body (the bench sets it to the FAQ detail's size).
 BENCH_CEILING_BYTES = env.int("BENCH_CEILING_BYTES", default=16384)

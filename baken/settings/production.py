@@ -40,4 +40,7 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+# Wagtail's live preview shows the admin's own pages in a frame, so same-origin framing stays
+# allowed (CSP frame-ancestors 'self' says the same); no other site may frame Baken.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
