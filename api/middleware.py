@@ -19,7 +19,8 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not request.path.startswith("/api/") or not isinstance(exception, OperationalError | InterfaceError):
+        unreachable = isinstance(exception, OperationalError | InterfaceError)
+        if not unreachable or not request.path.startswith("/api/"):
             return None
         response = problem_response(503, "The content store is unavailable; please retry shortly.")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

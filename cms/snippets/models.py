@@ -249,10 +249,14 @@ class HelpLine(
         return {
             "contact_points": [
                 {"contact_type": point.contact_type, "value": point.value, "label": point.label}
-                for point in sorted(self.contact_points.all(), key=lambda point: (point.sort_order or 0))
+                for point in sorted(self.contact_points.all(), key=lambda point: point.sort_order or 0)
             ],
             "opening_hours": [
-                {"weekday": hours.weekday, "opens": hours.opens.isoformat(), "closes": hours.closes.isoformat()}
+                {
+                    "weekday": hours.weekday,
+                    "opens": hours.opens.isoformat(),
+                    "closes": hours.closes.isoformat(),
+                }
                 for hours in sorted(self.opening_hours.all(), key=lambda hours: (hours.weekday, hours.opens))
             ],
         }
