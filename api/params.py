@@ -1,6 +1,7 @@
 """Query-parameter validation: every endpoint declares its parameters; anything else is a 400."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.utils import timezone
@@ -37,7 +38,12 @@ class LocaleParam(serializers.ChoiceField):
     }
 
 
-@extend_schema_field({"type": "string", "examples": ["2026-11-18", "2026-11-18T09:00:00Z"]})
+@extend_schema_field(
+    {
+        "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
+        "examples": ["2026-11-18", "2026-11-18T09:00:00Z"],
+    }
+)
 class InstantParam(serializers.Field):
     """An ISO 8601 date (midnight in the site's time zone) or date-time (with offset, or UTC)."""
 
@@ -46,6 +52,8 @@ class InstantParam(serializers.Field):
     }
 
     def to_internal_value(self, data):
+        # RFC 3339 allows lower-case "t" and "z", and a leap second, which Python cannot represent.
+        data = re.sub(r"(T\d{2}:\d{2}):60", r"\1:59", str(data).strip().upper())
         try:
             moment = parse_datetime(data)
             if moment is None:

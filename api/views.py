@@ -16,6 +16,7 @@ from api import conditional, csl, params, presenters, response_cache, selectors
 from api.errors import problem_response
 from api.languages import choose_language, fallback_chain
 from api.pagination import Page
+from api.schema import PublicAPISchema
 from api.search import search_questions
 from api.serializers import (
     CampaignSerializer,
@@ -32,6 +33,31 @@ from cms.snippets.models import HelpLine, SourceCitation
 
 MAX_ID = 2**63 - 1  # the largest id the database can hold; larger ones exist nowhere
 CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
+_CSL_DATE = {"type": "object", "properties": {"date-parts": {"type": "array", "items": {"type": "array"}}}}
+_CSL_NAME = {
+    "type": "object",
+    "properties": {"family": {"type": "string"}, "given": {"type": "string"}, "literal": {"type": "string"}},
+}
+CSL_SCHEMA = {
+    "type": "array",
+    "description": "CSL-JSON items (valid against the CSL data schema).",
+    "items": {
+        "type": "object",
+        "required": ["id", "type", "title"],
+        "properties": {
+            "id": {"type": "string"},
+            "type": {"type": "string", "enum": sorted(set(csl.CSL_TYPES.values()))},
+            "title": {"type": "string"},
+            "language": {"type": "string"},
+            "author": {"type": "array", "items": _CSL_NAME},
+            "publisher": {"type": "string"},
+            "URL": {"type": "string"},
+            "issued": _CSL_DATE,
+            "accessed": _CSL_DATE,
+            "note": {"type": "string"},
+        },
+    },
+}
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -83,6 +109,8 @@ def paginated(item_serializer, name: str):
 class PublicAPIMixin:
     """Language negotiation, visibility and response headers shared by every endpoint."""
 
+    schema = PublicAPISchema()
+    http_method_names = ["get", "head"]
     authentication_classes: list = []
     permission_classes: list = []
     renderer_classes = [JSONRenderer]
@@ -123,6 +151,8 @@ class PublicAPIMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return  # answered 405 by dispatch; its query is not worth judging
         self.params = params.validate_params(self.get_params_class(), request.query_params)
         self.language = choose_language(
             locale_param=self.params.get("locale"),
@@ -368,7 +398,7 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         parameters=[params.CitationListParams, ACCEPT_LANGUAGE],
         responses={
             200: paginated(CitationSerializer, "PaginatedCitationList"),
-            (200, CSL_MEDIA_TYPE): OpenApiTypes.OBJECT,
+            (200, CSL_MEDIA_TYPE): CSL_SCHEMA,
             **ERRORS,
         },
     )
@@ -390,7 +420,7 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
 
     @extend_schema(
         parameters=[params.CitationParams, ACCEPT_LANGUAGE],
-        responses={200: CitationSerializer, (200, CSL_MEDIA_TYPE): OpenApiTypes.OBJECT, **DETAIL_ERRORS},
+        responses={200: CitationSerializer, (200, CSL_MEDIA_TYPE): CSL_SCHEMA, **DETAIL_ERRORS},
     )
     def retrieve(self, request, pk=None):
         """One citation by id (of any of its translations), served in the requested language."""
