@@ -63,8 +63,13 @@ class InstantParam(serializers.Field):
                 moment = dt.datetime.combine(day, dt.time.min)
         except ValueError:
             self.fail("invalid")
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, dt.UTC if "T" in data else None)
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, dt.UTC if "T" in data else None)
+            # The database compares in UTC: a moment outside years 1–9999 there cannot be asked for.
+            moment.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            self.fail("invalid")
         return moment
 
 

@@ -11,3 +11,9 @@ class PublicAPISchema(AutoSchema):
 
     def _is_list_view(self, serializer=None) -> bool:
         return False
+
+    def get_operation_id(self) -> str:
+        operation_id = super().get_operation_id()
+        if getattr(self.view, "action", None) == "list" and operation_id.endswith("_retrieve"):
+            return operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id

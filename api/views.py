@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
@@ -90,6 +91,7 @@ ACCEPT_LANGUAGE = OpenApiParameter(
 )
 
 
+@csrf_exempt
 def unknown_endpoint(request, *args, **kwargs):
     return problem_response(404, "No such API endpoint; see /api/v1/ for the list.")
 
