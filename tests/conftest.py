@@ -120,3 +120,14 @@ def make_page_tree(locales) -> Callable[..., PageTree]:
         return tree
 
     return make
+
+
+def pytest_collection_modifyitems(items):
+    """Every test may touch the database, and always the test database.
+
+    pytest-django creates the test database only for sessions with a ``django_db`` test, so a
+    module-scoped content fixture run on its own would otherwise reach the real database.
+    A test's own ``django_db`` mark (e.g. transaction=True) still wins: it comes first.
+    """
+    for item in items:
+        item.add_marker(pytest.mark.django_db)

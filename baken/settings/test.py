@@ -12,3 +12,7 @@ STORAGES = {
 # Test transactions never commit, so cache invalidation (on commit) would not run: tests that
 # exercise the response cache switch it on explicitly.
 BAKEN_API_RESPONSE_CACHE = False
+
+# Never the development database: SQLite tests run in memory unless DATABASE_URL names a server.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405

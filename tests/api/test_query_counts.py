@@ -47,7 +47,7 @@ ENDPOINTS = {
     "search (de)": ("/search/", {"q": "kinderen melden 116000 waarom", "limit": 100, "locale": "de"}),
 }
 # Whatever the data, no endpoint needs more than this.
-MAX_QUERIES = 20
+MAX_QUERIES = 6
 
 
 def measure(api: Api, site: Site) -> dict[str, int]:
