@@ -183,6 +183,15 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAIL_MODERATION_ENABLED = True
+# A new translation stays a draft until a translator has translated and published it: a copy
+# still holding the Dutch text must never go live as French or German.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# Machine translation is off unless configured, e.g. BAKEN_DEEPL_API_KEY for DeepL.
+if env("BAKEN_DEEPL_API_KEY", default=""):
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        "OPTIONS": {"AUTH_KEY": env("BAKEN_DEEPL_API_KEY")},
+    }
 WAGTAIL_WORKFLOW_ENABLED = True
 
 # --- API -----------------------------------------------------------------------------

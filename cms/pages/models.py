@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms.blocks import ANSWER_FEATURES, FAQSectionsBlock
 
@@ -40,6 +41,12 @@ class CampaignPage(Page):
 
 
 class CampaignKeyDate(Orderable):
+    translatable_fields = [
+        TranslatableField("label"),
+        SynchronizedField("date", overridable=False),
+        SynchronizedField("recurs_annually", overridable=False),
+    ]
+
     page = ParentalKey(CampaignPage, on_delete=models.CASCADE, related_name="key_dates")
     date = models.DateField()
     label = models.CharField(

@@ -26,6 +26,7 @@ from wagtail.models import (
     TranslatableMixin,
 )
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms import validators
 from cms.opening_hours import WEEKDAYS, OpeningInterval, validate_intervals
@@ -150,6 +151,16 @@ class HelpLine(
             [FieldPanel("languages"), FieldPanel("area_served"), FieldPanel("last_verified")],
             heading="Reach",
         ),
+    ]
+
+    # wagtail-localize: translators see only texts; values people act on are copied, never offered.
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("organisation"),
+        TranslatableField("description"),
+        TranslatableField("contact_points"),
+        *(SynchronizedField(name, overridable=False) for name in SYNCHRONISED_FIELDS),
+        SynchronizedField("opening_hours", overridable=False),
     ]
 
     search_fields = [
@@ -285,6 +296,13 @@ class ContactPoint(Orderable):
 
     panels = [FieldPanel("contact_type"), FieldPanel("value"), FieldPanel("label")]
 
+    translatable_fields = [
+        TranslatableField("label"),
+        SynchronizedField("contact_type", overridable=False),
+        SynchronizedField("value", overridable=False),
+        SynchronizedField("sync_key", overridable=False),
+    ]
+
     def clean(self):
         super().clean()
         self.value = (self.value or "").strip()
@@ -309,6 +327,12 @@ class OpeningHours(Orderable):
     closes = models.TimeField(help_text="Use 23:59:59 for 'until midnight'.")
 
     panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
+
+    translatable_fields = [
+        SynchronizedField("weekday", overridable=False),
+        SynchronizedField("opens", overridable=False),
+        SynchronizedField("closes", overridable=False),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = "opening hours"
@@ -359,6 +383,19 @@ class SourceCitation(
         help_text="Language of the source itself (BCP 47), e.g. en or nl.",
     )
     notes = RichTextField(features=["bold", "italic", "link"], blank=True)
+
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("notes"),
+        SynchronizedField("authors", overridable=False),
+        SynchronizedField("organisation"),
+        SynchronizedField("publisher"),
+        SynchronizedField("url", overridable=False),
+        SynchronizedField("publication_date", overridable=False),
+        SynchronizedField("accessed_date", overridable=False),
+        SynchronizedField("citation_type", overridable=False),
+        SynchronizedField("language"),
+    ]
 
     panels = [
         FieldPanel("title"),
