@@ -8,6 +8,7 @@ matches so that "meld" finds "melding") and returned with a short excerpt.
 import re
 import unicodedata
 
+from django.conf import settings
 from wagtail.search.backends import get_search_backend
 
 from api import selectors
@@ -58,6 +59,7 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
         return []
     rows = selectors.resolved_page_keys(model=FAQPage, visibility=visibility, chain=chain)
     visible_pks = [row["pk"] for row in rows]
+    row_by_pk = {row["pk"]: row for row in rows}
     if not visible_pks:
         return []
     backend = get_search_backend()
@@ -72,6 +74,12 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
             "title": page.title,
             "locale": served,
             "is_fallback": served != requested,
+            "translation_outdated": bool(
+                served != settings.BAKEN_DEFAULT_LOCALE
+                and row_by_pk[page.pk]["source_published_at"]
+                and page.last_published_at
+                and row_by_pk[page.pk]["source_published_at"] > page.last_published_at
+            ),
         }
         for section in page.body.raw_data:
             for item in section["value"]["questions"]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache, reduce
 from operator import or_
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Exists,
@@ -107,10 +108,47 @@ def _chain_locale_ids(visibility: Visibility, chain: Sequence[str]) -> list[int]
     return [visibility.locale_ids[code] for code in chain if code in visibility.locale_ids]
 
 
-def mark_served(objects: Iterable[Model], *, requested: str, locale_codes: dict[int, str]) -> None:
+def _fetched_locale_ids(visibility: Visibility, chain: Sequence[str]) -> list[int]:
+    """The chain's locales plus the default one, whose versions tell whether a translation is outdated."""
+    ids = _chain_locale_ids(visibility, chain)
+    default_id = visibility.locale_ids.get(settings.BAKEN_DEFAULT_LOCALE)
+    return ids if default_id in ids or default_id is None else [*ids, default_id]
+
+
+def mark_served(
+    objects: Iterable[Model],
+    *,
+    requested: str,
+    locale_codes: dict[int, str],
+    source_published_at: dict | None = None,
+) -> None:
+    """Set ``served_locale``, ``is_fallback`` and ``translation_outdated`` on each object.
+
+    A translation is outdated when its source (the default-locale version) was published
+    after it: the source changed and the translation has not caught up.
+    """
+    source_published_at = source_published_at or {}
     for obj in objects:
         obj.served_locale = locale_codes[obj.locale_id]
         obj.is_fallback = obj.served_locale != requested
+        source_time = source_published_at.get(obj.translation_key)
+        obj.translation_outdated = bool(
+            obj.served_locale != settings.BAKEN_DEFAULT_LOCALE
+            and source_time
+            and obj.last_published_at
+            and source_time > obj.last_published_at
+        )
+
+
+def source_times(items, *, visibility: "Visibility") -> dict:
+    """translation_key → last_published_at of the default-locale version, from rows or objects."""
+    default_id = visibility.locale_ids.get(settings.BAKEN_DEFAULT_LOCALE)
+    times = {}
+    for item in items:
+        row = item if isinstance(item, dict) else vars(item)
+        if row["locale_id"] == default_id:
+            times[row["translation_key"]] = row.get("last_published_at")
+    return times
 
 
 def _locale_codes(visibility: Visibility) -> dict[int, str]:
@@ -131,14 +169,20 @@ def resolved_page_keys(
     chain: Sequence[str],
     extra_filter: Q | None = None,
 ) -> list[dict]:
-    """One row (pk, translation_key, locale_id, path) per translated page, in the best locale."""
+    """One row (pk, translation_key, locale_id, path) per translated page, in the best locale.
+
+    Each row also carries ``source_published_at``: when its default-locale version was published.
+    """
     queryset = visible_pages(model=model, visibility=visibility).filter(
-        locale_id__in=_chain_locale_ids(visibility, chain)
+        locale_id__in=_fetched_locale_ids(visibility, chain)
     )
     if extra_filter is not None:
         queryset = queryset.filter(extra_filter)
-    rows = queryset.values("pk", "translation_key", "locale_id", "path", "last_published_at")
+    rows = list(queryset.values("pk", "translation_key", "locale_id", "path", "last_published_at"))
+    sources = source_times(rows, visibility=visibility)
     resolved = resolve_translations(rows, chain=chain, locale_ids=visibility.locale_ids)
+    for row in resolved:
+        row["source_published_at"] = sources.get(row["translation_key"])
     return sorted(resolved, key=lambda row: (row["path"], row["pk"]))
 
 
@@ -168,6 +212,7 @@ def page_with_translations(*, model: type[Page], slug: str, visibility: Visibili
     if not resolved:
         return None, []
     chosen = next(page for page in translations if page.pk == resolved[0]["pk"])
+    chosen.source_published_at = source_times(translations, visibility=visibility)
     codes = _locale_codes(visibility)
     links = sorted(
         (
@@ -224,7 +269,12 @@ def campaigns(*, visibility: Visibility, chain: Sequence[str], requested: str, s
     ]
     keep = {row["pk"] for row in resolve_translations(rows, chain=chain, locale_ids=visibility.locale_ids)}
     chosen = sorted((c for c in translations if c.pk in keep), key=lambda c: (c.path, c.pk))
-    mark_served(chosen, requested=requested, locale_codes=_locale_codes(visibility))
+    mark_served(
+        chosen,
+        requested=requested,
+        locale_codes=_locale_codes(visibility),
+        source_published_at=source_times(translations, visibility=visibility),
+    )
     codes = _locale_codes(visibility)
     translation_rows = [
         {"path": c.path, "translation_key": c.translation_key, "locale": codes[c.locale_id], "slug": c.slug}
@@ -242,7 +292,7 @@ def faqs_below(
     below = reduce(or_, (Q(path__startswith=path) for path in campaign_paths))
     candidates = list(
         visible_pages(model=FAQPage, visibility=visibility).filter(
-            below, locale_id__in=_chain_locale_ids(visibility, chain)
+            below, locale_id__in=_fetched_locale_ids(visibility, chain)
         )
     )
     rows = [
@@ -251,7 +301,12 @@ def faqs_below(
     ]
     keep = {row["pk"] for row in resolve_translations(rows, chain=chain, locale_ids=visibility.locale_ids)}
     chosen = sorted((page for page in candidates if page.pk in keep), key=lambda page: (page.path, page.pk))
-    mark_served(chosen, requested=requested, locale_codes=_locale_codes(visibility))
+    mark_served(
+        chosen,
+        requested=requested,
+        locale_codes=_locale_codes(visibility),
+        source_published_at=source_times(candidates, visibility=visibility),
+    )
     return chosen
 
 
@@ -278,7 +333,7 @@ def resolved_snippets(
     ``translation_keys`` restricts to these keys.
     """
     queryset = visible_snippets(model=model, visibility=visibility).filter(
-        locale_id__in=_chain_locale_ids(visibility, chain)
+        locale_id__in=_fetched_locale_ids(visibility, chain)
     )
     if translation_keys is not None:
         queryset = queryset.filter(translation_key__in=list(translation_keys))
@@ -292,7 +347,12 @@ def resolved_snippets(
     ]
     keep = {row["pk"] for row in resolve_translations(rows, chain=chain, locale_ids=visibility.locale_ids)}
     chosen = [obj for obj in objects if obj.pk in keep]
-    mark_served(chosen, requested=requested, locale_codes=_locale_codes(visibility))
+    mark_served(
+        chosen,
+        requested=requested,
+        locale_codes=_locale_codes(visibility),
+        source_published_at=source_times(objects, visibility=visibility),
+    )
     chosen.sort(key=lambda obj: tuple(_sort_value(getattr(obj, field)) for field in order_by))
     return chosen
 
@@ -320,14 +380,18 @@ def _by_source_pk(model, source_pks, visibility, chain, requested) -> dict:
     if not source_pks:
         return {}
     servable = visibility.snippet_filter() & Q(locale_id__in=_chain_locale_ids(visibility, chain))
+    fetched = visibility.snippet_filter() & Q(locale_id__in=_fetched_locale_ids(visibility, chain))
     rows = list(
         model.objects.filter(
             Q(pk__in=source_pks)
             | (
-                servable
+                fetched
                 & Q(translation_key__in=model.objects.filter(pk__in=source_pks).values("translation_key"))
             )
-        ).annotate(servable=ExpressionWrapper(servable, output_field=BooleanField()))
+        ).annotate(
+            servable=ExpressionWrapper(servable, output_field=BooleanField()),
+            visible_version=ExpressionWrapper(fetched, output_field=BooleanField()),
+        )
     )
     key_of = {obj.pk: obj.translation_key for obj in rows if obj.pk in source_pks}
     candidates = [obj for obj in rows if obj.servable]
@@ -343,6 +407,11 @@ def _by_source_pk(model, source_pks, visibility, chain, requested) -> dict:
         )
     }
     served = [obj for obj in candidates if obj.pk in keep]
-    mark_served(served, requested=requested, locale_codes=_locale_codes(visibility))
+    mark_served(
+        served,
+        requested=requested,
+        locale_codes=_locale_codes(visibility),
+        source_published_at=source_times([obj for obj in rows if obj.visible_version], visibility=visibility),
+    )
     by_key = {obj.translation_key: obj for obj in served}
     return {pk: by_key[key] for pk, key in key_of.items() if key in by_key}

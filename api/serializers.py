@@ -20,6 +20,10 @@ class TranslatedObjectSerializer(serializers.Serializer):
     is_fallback = serializers.BooleanField(
         help_text="True when the object is served in a fallback language, not the one asked for."
     )
+    translation_outdated = serializers.BooleanField(
+        help_text="True when this translation's source (the default-language version) was published "
+        "after it: the translation may lag behind."
+    )
 
 
 class ContactPointSerializer(serializers.Serializer):
@@ -53,6 +57,7 @@ class HelpLineSerializer(TranslatedObjectSerializer):
     """A help-line, e.g.::
 
     {"id": 1, "translation_key": "…", "locale": "nl", "is_fallback": false,
+     "translation_outdated": false,
      "slug": "child-focus-116000", "name": "Hulplijn 116000", "organisation": "Child Focus",
      "description": "…",
      "contact_points": [{"type": "phone", "value": "116000", "label": "Bel gratis 116000, dag en nacht",
@@ -92,6 +97,7 @@ class CitationSerializer(TranslatedObjectSerializer):
     """A source citation, e.g.::
 
     {"id": 4, "translation_key": "…", "locale": "en", "is_fallback": false,
+     "translation_outdated": false,
      "title": "Directive 2011/93/EU on combating the sexual abuse …", "authors": [],
      "organisation": "European Parliament and Council of the European Union",
      "publisher": "Official Journal of the European Union, L 335, 17.12.2011, p. 1–14",
@@ -143,6 +149,7 @@ class FAQSummarySerializer(TranslatedObjectSerializer):
     """An FAQ page in a list::
 
     {"id": 9, "translation_key": "…", "locale": "nl", "is_fallback": false,
+     "translation_outdated": false,
      "title": "Veelgestelde vragen", "slug": "veelgestelde-vragen", "campaign": "schat-je-schatje",
      "question_count": 6, "last_published_at": "2026-11-18T09:00:00Z"}
     """
@@ -187,6 +194,7 @@ class CampaignSerializer(TranslatedObjectSerializer):
     """A campaign with its FAQ pages (summaries) and help-lines::
 
     {"id": 6, "translation_key": "…", "locale": "nl", "is_fallback": false,
+     "translation_outdated": false,
      "name": "Schat je schatje", "slug": "schat-je-schatje", "summary": "…",
      "key_dates": [KeyDate…], "faqs": [FAQSummary…], "helplines": [HelpLine…],
      "translations": [{"locale": "fr", "slug": "schat-je-schatje"}], "last_published_at": "…"}
@@ -221,7 +229,9 @@ class SearchResultSerializer(serializers.Serializer):
     "anchor": "waarom-nu", "question": "Waarom nu?", "excerpt": "…18 november is de Europese dag…",
     "score": 3.0}``"""
 
-    faq = serializers.DictField(help_text="id, slug, title, locale and is_fallback of the FAQ page.")
+    faq = serializers.DictField(
+        help_text="id, slug, title, locale, is_fallback and translation_outdated of the FAQ page."
+    )
     anchor = serializers.CharField()
     question = serializers.CharField()
     excerpt = serializers.CharField()

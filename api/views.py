@@ -266,8 +266,14 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
             model=FAQPage, visibility=self.visibility, chain=self.chain, extra_filter=extra
         )
         page = self.page(len(rows))
-        pages = selectors.faq_pages(pks=[row["pk"] for row in page.slice(rows)])
-        selectors.mark_served(pages, requested=self.requested, locale_codes=self._locale_codes())
+        chosen_rows = page.slice(rows)
+        pages = selectors.faq_pages(pks=[row["pk"] for row in chosen_rows])
+        selectors.mark_served(
+            pages,
+            requested=self.requested,
+            locale_codes=self._locale_codes(),
+            source_published_at={row["translation_key"]: row["source_published_at"] for row in chosen_rows},
+        )
         presenters.present_faq_summaries(pages)
         return page.response(FAQSummarySerializer(pages, many=True).data)
 
@@ -282,7 +288,12 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
         )
         if page is None:
             raise Http404
-        selectors.mark_served([page], requested=self.requested, locale_codes=self._locale_codes())
+        selectors.mark_served(
+            [page],
+            requested=self.requested,
+            locale_codes=self._locale_codes(),
+            source_published_at=page.source_published_at,
+        )
         presenters.present_faq_detail(
             page,
             translations=translations,

@@ -1,0 +1,80 @@
+"""``translation_outdated``: a translation is behind once its Dutch source is published after it."""
+
+import pytest
+
+from tests.conftest import publish
+from tests.factories import HelpLineFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def translated(make_page_tree, locales):
+    tree = make_page_tree(translations=("fr",))
+    french_faq = tree.faq.copy_for_translation(locales["fr"]).specific
+    french_faq.title, french_faq.slug = "Questions fréquentes", "questions-frequentes"
+    french_faq.save()
+    publish(french_faq)
+    helpline = publish(HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000"))
+    french_helpline = helpline.copy_for_translation(locales["fr"])
+    french_helpline.name = "Ligne d'aide 116000"
+    french_helpline.save()
+    publish(french_helpline)
+    return {"tree": tree, "faq_fr": french_faq, "helpline": helpline, "helpline_fr": french_helpline}
+
+
+def outdated_flags(client) -> dict:
+    detail = client.get("/api/v1/faqs/questions-frequentes/?locale=fr").json()
+    listing = client.get("/api/v1/faqs/?locale=fr").json()["results"][0]
+    campaign = client.get("/api/v1/campaigns/schat-je-schatje/?locale=fr").json()["faqs"][0]
+    helpline = client.get("/api/v1/helplines/child-focus-116000/?locale=fr").json()
+    dutch = client.get("/api/v1/faqs/veelgestelde-vragen/?locale=nl").json()
+    return {
+        "faq detail": detail["translation_outdated"],
+        "faq list": listing["translation_outdated"],
+        "campaign faqs": campaign["translation_outdated"],
+        "helpline": helpline["translation_outdated"],
+        "dutch source": dutch["translation_outdated"],
+    }
+
+
+def test_fresh_translations_are_not_outdated(client, translated):
+    assert outdated_flags(client) == {
+        "faq detail": False,
+        "faq list": False,
+        "campaign faqs": False,
+        "helpline": False,
+        "dutch source": False,
+    }
+
+
+def test_publishing_the_source_marks_its_translations_outdated_until_they_are_republished(client, translated):
+    faq = translated["tree"].faq
+    faq.title = "Veelgestelde vragen (bijgewerkt)"
+    publish(faq)
+    helpline = translated["helpline"]
+    helpline.description = "Nieuwe beschrijving"
+    publish(helpline)
+    assert outdated_flags(client) == {
+        "faq detail": True,
+        "faq list": True,
+        "campaign faqs": True,
+        "helpline": True,
+        "dutch source": False,
+    }
+    publish(translated["faq_fr"])
+    translated["helpline_fr"].refresh_from_db()
+    publish(translated["helpline_fr"])
+    assert outdated_flags(client) == {
+        "faq detail": False,
+        "faq list": False,
+        "campaign faqs": False,
+        "helpline": False,
+        "dutch source": False,
+    }
+
+
+def test_a_fallback_to_the_source_is_never_outdated(client, translated):
+    publish(translated["tree"].faq)
+    german = client.get("/api/v1/faqs/veelgestelde-vragen/?locale=de").json()
+    assert (german["locale"], german["is_fallback"], german["translation_outdated"]) == ("nl", True, False)
