@@ -144,6 +144,13 @@ def _compute_next_transition(now: dt.datetime) -> dt.datetime:
             expire=Min("expire_at", filter=_after("expire_at", now)),
         )
         candidates.extend(value for value in found.values() if value is not None)
+    from wagtail.models import Revision
+
+    scheduled = Revision.objects.filter(approved_go_live_at__gt=now).aggregate(
+        next=Min("approved_go_live_at")
+    )
+    if scheduled["next"] is not None:
+        candidates.append(scheduled["next"])
     hours = OpeningHours.objects.filter(helpline__live=True, helpline__available_24_7=False).values_list(
         "weekday", "opens", "closes", "helpline__time_zone"
     )
@@ -171,7 +178,7 @@ def _after(field: str, now: dt.datetime):
 
 def _families_for(model) -> tuple[str, ...] | None:
     from wagtail.documents import get_document_model
-    from wagtail.models import Locale, Page, PageViewRestriction, Site
+    from wagtail.models import Locale, Page, PageViewRestriction, Revision, Site
 
     from cms.pages.models import CampaignHelpLine, CampaignKeyDate
     from cms.snippets.models import ContactPoint, HelpLine, OpeningHours, SourceCitation
@@ -182,7 +189,8 @@ def _families_for(model) -> tuple[str, ...] | None:
         return ("helplines",)
     if model is SourceCitation:
         return ("citations",)
-    if model is Locale or model is get_document_model():
+    if model in (Locale, Revision) or model is get_document_model():
+        # A revision may carry a schedule (approved_go_live_at) for any kind of content.
         return FAMILIES
     return None
 

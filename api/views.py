@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import conditional, csl, params, presenters, response_cache, selectors
+from api import conditional, csl, params, presenters, response_cache, scheduling, selectors
 from api.errors import problem_response
 from api.languages import choose_language, fallback_chain
 from api.pagination import Page
@@ -160,7 +160,9 @@ class PublicAPIMixin:
             locale_param=self.params.get("locale"),
             accept_language=request.headers.get("Accept-Language", ""),
         )
-        self.visibility = selectors.current_visibility()
+        now = timezone.now()
+        scheduling.publish_if_due(now=now, versions=response_cache.current_versions(response_cache.FAMILIES))
+        self.visibility = selectors.current_visibility(now=now)
         self.valid_until = (
             response_cache.next_transition(
                 versions=response_cache.current_versions(self.cache_families) or {}, now=self.visibility.now

@@ -131,3 +131,13 @@ def pytest_collection_modifyitems(items):
     """
     for item in items:
         item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: content versions bump on commit, which tests never do."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
