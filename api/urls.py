@@ -17,6 +17,7 @@ router.register("search", views.SearchViewSet, basename="search")
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("preview/", views.PreviewView.as_view(), name="preview"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
     re_path(r"^.*$", views.unknown_endpoint, name="unknown"),

@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import conditional, csl, params, presenters, response_cache, scheduling, selectors
+from api import conditional, csl, params, presenters, preview, response_cache, scheduling, selectors
 from api.errors import problem_response
 from api.languages import choose_language, fallback_chain
 from api.pagination import Page
@@ -457,6 +457,46 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
 
     def _csl(self, citations):
         response = Response([csl.to_csl(citation) for citation in citations], content_type=CSL_MEDIA_TYPE)
+        return response
+
+
+class PreviewParams(serializers.Serializer):
+    token = serializers.CharField(help_text="The signed token the admin's preview gave the campaign site.")
+
+
+@extend_schema(tags=["preview"])
+class PreviewView(APIView):
+    """A draft as the campaign site should render it (headless preview); never cached."""
+
+    schema = PublicAPISchema()
+    http_method_names = ["get", "head"]
+    authentication_classes: list = []
+    permission_classes: list = []
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="preview",
+        parameters=[PreviewParams],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            **ERRORS,
+            (403, "application/problem+json"): ProblemSerializer,
+        },
+        description='Returns ``{"kind": "faqpage"|"campaignpage"|"helpline"|"sourcecitation", '
+        '"data": …}`` where data has the same shape as the public endpoint\'s detail.',
+    )
+    def get(self, request):
+        with translation.override("en"):
+            query = params.validate_params(PreviewParams, request.query_params)
+            payload = preview.open_preview(query["token"])
+        response = Response(payload)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -227,6 +227,11 @@ BAKEN_API_CACHE_MAX_AGE = env.int("BAKEN_API_CACHE_MAX_AGE", default=60)
 BAKEN_API_CACHE_STALE_WHILE_REVALIDATE = env.int("BAKEN_API_CACHE_STALE_WHILE_REVALIDATE", default=300)
 BAKEN_API_CACHE_STALE_IF_ERROR = env.int("BAKEN_API_CACHE_STALE_IF_ERROR", default=86400)
 
+# Headless preview: the campaign site that renders drafts, per admin host ("default" for any),
+# e.g. BAKEN_PREVIEW_CLIENT_URLS="default=https://www.schatjeschatje.be/preview".
+BAKEN_PREVIEW_CLIENT_URLS = env.dict("BAKEN_PREVIEW_CLIENT_URLS", default={})
+BAKEN_PREVIEW_TTL_SECONDS = env.int("BAKEN_PREVIEW_TTL_SECONDS", default=3600)
+
 # Shared cache of rendered API responses (see api/response_cache.py).
 BAKEN_API_RESPONSE_CACHE = env.bool("BAKEN_API_RESPONSE_CACHE", default=True)
 BAKEN_API_RESPONSE_CACHE_ALIAS = "default"

@@ -27,6 +27,7 @@ CASES = [
     ("get", "/citations/{report}/", {"format": "csl"}, 200),
     ("get", "/search/", {"q": "meld"}, 200),
     ("get", "/search/", {"q": "116000", "locale": "de"}, 200),
+    ("get", "/preview/", {"token": "{preview}"}, 200),
     # errors
     ("get", "/", {"foo": "1"}, 400),
     ("get", "/locales/", {"locale": "xx"}, 400),
@@ -39,6 +40,8 @@ CASES = [
     ("get", "/citations/", {"format": "bibtex"}, 400),
     ("get", "/citations/{report}/", {"format": "bibtex"}, 400),
     ("get", "/search/", {"q": ""}, 400),
+    ("get", "/preview/", {}, 400),
+    ("get", "/preview/", {"token": "forged"}, 403),
     ("get", "/campaigns/bestaat-niet/", {}, 404),
     ("get", "/faqs/bestaat-niet/", {}, 404),
     ("get", "/helplines/bestaat-niet/", {}, 404),
@@ -57,9 +60,18 @@ def case_id(case) -> str:
     return f"{method.upper()} {path}{'?' + query if query else ''} {status}"
 
 
+def preview_token() -> str:
+    from api import preview
+    from cms.pages.models import FAQPage
+
+    return preview.issue(FAQPage.objects.get(slug="veelgestelde-vragen"))
+
+
 def request(client, site, case):
     method, path, params, status = case
     url = API + path.format(report=site.cit_report.pk)
+    if params.get("token") == "{preview}":
+        params = {**params, "token": preview_token()}
     response = client.get(url, params) if method == "get" else getattr(client, method)(url)
     assert response.status_code == status, (case, response.content[:300])
     return response
