@@ -72,6 +72,67 @@ def entry_key(*, path: str, query: list[tuple[str, str]], language: str) -> str:
     return f"{PREFIX}:response:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
+def request_entry_key(request) -> str:
+    from api.languages import choose_language
+
+    locale_param = request.GET.get("locale")
+    language = choose_language(
+        locale_param=locale_param if locale_param in settings.BAKEN_LOCALES else None,
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
+    return entry_key(
+        path=request.path,
+        query=[(name, value) for name, values in request.GET.lists() for value in values],
+        language=language.code,
+    )
+
+
+def lookup(key: str) -> dict | None:
+    """The entry for ``key`` if still valid: one round trip for the entry and every version."""
+    version_keys = {family: _version_key(family) for family in FAMILIES}
+    try:
+        found = _cache().get_many([key, *version_keys.values()])
+    except Exception:
+        return None
+    raw = found.get(key)
+    if raw is None:
+        return None
+    entry = pickle.loads(raw)  # noqa: S301 - written by this module only, into our own cache
+    current = {family: found.get(version_keys[family], "0") for family in entry["versions"]}
+    if entry["versions"] != current or entry["valid_until"] <= timezone.now():
+        return None
+    return entry
+
+
+class CachedResponseMiddleware:
+    """Answers repeated public API reads from the shared cache before any other work is done.
+
+    Only GET/HEAD reads of the public endpoints; the view stores what it renders (see
+    ``PublicAPIMixin``). Placed early in MIDDLEWARE so a hit costs one cache round trip.
+    """
+
+    EXCLUDED = ("/api/v1/preview/", "/api/v1/schema/", "/api/v1/docs/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            enabled()
+            and request.method in ("GET", "HEAD")
+            and request.path.startswith("/api/v1/")
+            and not request.path.startswith(self.EXCLUDED)
+        ):
+            entry = lookup(request_entry_key(request))
+            if entry is not None:
+                from api import conditional
+
+                return conditional.answer_cached(
+                    request, as_response(entry), valid_until=entry["valid_until"]
+                )
+        return self.get_response(request)
+
+
 def load(key: str, versions: dict) -> dict | None:
     try:
         raw = _cache().get(key)

@@ -129,25 +129,12 @@ class PublicAPIMixin:
             return super().dispatch(request, *args, **kwargs)
 
     def _dispatch_through_cache(self, request, *args, **kwargs):
+        # Hits are answered by response_cache.CachedResponseMiddleware; here a miss is stored,
+        # under the versions read before the database was.
         versions = response_cache.current_versions(self.cache_families)
-        if versions is None:
-            return super().dispatch(request, *args, **kwargs)
-        locale_param = request.GET.get("locale")
-        language = choose_language(
-            locale_param=locale_param if locale_param in settings.BAKEN_LOCALES else None,
-            accept_language=request.headers.get("Accept-Language", ""),
-        )
-        key = response_cache.entry_key(
-            path=request.path,
-            query=[(name, value) for name, values in request.GET.lists() for value in values],
-            language=language.code,
-        )
-        entry = response_cache.load(key, versions)
-        if entry is not None:
-            response = response_cache.as_response(entry)
-            return conditional.answer_cached(request, response, valid_until=entry["valid_until"])
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200:
+        if versions is not None and response.status_code == 200:
+            key = response_cache.request_entry_key(request)
             response_cache.store(key, response, versions=versions, valid_until=self.valid_until)
         return response
 
