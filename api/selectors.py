@@ -19,9 +19,7 @@ from operator import or_
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     Exists,
-    ExpressionWrapper,
     Model,
     OuterRef,
     Prefetch,
@@ -54,6 +52,23 @@ class Visibility:
         if self.hidden_subtree_paths:
             visible &= ~reduce(or_, (Q(path__startswith=path) for path in self.hidden_subtree_paths))
         return visible
+
+    def shows_page(self, page) -> bool:
+        """The same rule as ``page_filter``, for rows already in memory."""
+        return (
+            page.live
+            and (page.expire_at is None or page.expire_at > self.now)
+            and (page.go_live_at is None or page.go_live_at <= self.now)
+            and not any(page.path.startswith(top) for top in self.hidden_subtree_paths)
+        )
+
+    def shows_snippet(self, snippet) -> bool:
+        """The same rule as ``snippet_filter``, for rows already in memory."""
+        return (
+            snippet.live
+            and (snippet.expire_at is None or snippet.expire_at > self.now)
+            and (snippet.go_live_at is None or snippet.go_live_at <= self.now)
+        )
 
     def snippet_filter(self) -> Q:
         return (
@@ -192,10 +207,19 @@ def page_with_translations(*, model: type[Page], slug: str, visibility: Visibili
     Returns ``(page, translations)`` where translations lists every visible translation's
     locale and slug, or ``(None, [])``.
     """
-    keys = visible_pages(model=model, visibility=visibility).filter(slug=slug).values("translation_key")
-    translations = list(
-        with_campaign_slug(visible_pages(model=model, visibility=visibility).filter(translation_key__in=keys))
+    # A simple query, visibility applied in memory: every translation of the pages with this slug.
+    candidates = list(
+        with_campaign_slug(
+            model.objects.filter(
+                translation_key__in=model.objects.filter(slug=slug).values("translation_key")
+            )
+        )
     )
+    # The slug must belong to a visible page: a draft's slug leads nowhere, not even to its translations.
+    keys = {page.translation_key for page in candidates if page.slug == slug and visibility.shows_page(page)}
+    translations = [
+        page for page in candidates if page.translation_key in keys and visibility.shows_page(page)
+    ]
     rows = [
         {
             "pk": page.pk,
@@ -379,20 +403,18 @@ def _by_source_pk(model, source_pks, visibility, chain, requested) -> dict:
     source_pks = list(set(source_pks))
     if not source_pks:
         return {}
-    servable = visibility.snippet_filter() & Q(locale_id__in=_chain_locale_ids(visibility, chain))
-    fetched = visibility.snippet_filter() & Q(locale_id__in=_fetched_locale_ids(visibility, chain))
+    # A simple query, visibility applied in memory: the referenced rows and all their translations.
     rows = list(
         model.objects.filter(
-            Q(pk__in=source_pks)
-            | (
-                fetched
-                & Q(translation_key__in=model.objects.filter(pk__in=source_pks).values("translation_key"))
-            )
-        ).annotate(
-            servable=ExpressionWrapper(servable, output_field=BooleanField()),
-            visible_version=ExpressionWrapper(fetched, output_field=BooleanField()),
+            translation_key__in=model.objects.filter(pk__in=source_pks).values("translation_key")
         )
     )
+    chain_ids = set(_chain_locale_ids(visibility, chain))
+    fetched_ids = set(_fetched_locale_ids(visibility, chain))
+    for obj in rows:
+        shown = visibility.shows_snippet(obj)
+        obj.servable = shown and obj.locale_id in chain_ids
+        obj.visible_version = shown and obj.locale_id in fetched_ids
     key_of = {obj.pk: obj.translation_key for obj in rows if obj.pk in source_pks}
     candidates = [obj for obj in rows if obj.servable]
     keep = {
