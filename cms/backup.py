@@ -541,6 +541,7 @@ def restore_archive(archive) -> RestoreSummary:
         pages = sorted(archive["pages"], key=lambda record: record["path"])
         restored += [_restore_page(record, locale_ids) for record in pages]
         _recount_children([record["path"] for record in pages])
+        _refresh_helpline_details(obj for obj, _ in restored if isinstance(obj, HelpLine))
         drafts = sum(_restore_revisions(obj, record) for obj, record in restored)
         site_root_page = _point_default_site(archive["site"], locale_ids)
         _reset_id_sequences()
@@ -752,6 +753,17 @@ def _reset_id_sequences() -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def _refresh_helpline_details(helplines: Iterable[HelpLine]) -> None:
+    """Recompute the denormalised contact/opening-hours document from the restored child rows.
+
+    Archives written before ``published_details`` existed, or edited by hand, would otherwise
+    restore help-lines the API shows without contact points.
+    """
+    for helpline in helplines:
+        fresh = HelpLine.objects.get(pk=helpline.pk)
+        HelpLine.objects.filter(pk=helpline.pk).update(published_details=fresh.details_document())
 
 
 def _rebuild_indexes(objects: Iterable[Model]) -> None:
