@@ -1,6 +1,10 @@
+import logging
+
 from django.db import InterfaceError, OperationalError
 
 from api.errors import problem_response
+
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 
@@ -22,6 +26,7 @@ class DatabaseOutageMiddleware:
         unreachable = isinstance(exception, OperationalError | InterfaceError)
         if not unreachable or not request.path.startswith("/api/"):
             return None
+        logger.error("Database unavailable answering %s", request.path, exc_info=exception)
         response = problem_response(503, "The content store is unavailable; please retry shortly.")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

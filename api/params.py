@@ -126,6 +126,8 @@ def validate_params(params_class: type[serializers.Serializer], query_params) ->
             errors[name] = f"Unknown parameter; this endpoint accepts: {allowed}."
         elif len(query_params.getlist(name)) > 1:
             errors[name] = "Give this parameter once."
+        elif "\x00" in query_params.get(name, ""):
+            errors[name] = "Must not contain NUL characters."
     serializer = params_class(data={name: query_params.get(name) for name in query_params})
     if not serializer.is_valid():
         for name, messages in serializer.errors.items():

@@ -6,7 +6,6 @@ matches so that "meld" finds "melding") and returned with a short excerpt.
 """
 
 import re
-import unicodedata
 
 from django.conf import settings
 from wagtail.search.backends import get_search_backend
@@ -14,14 +13,10 @@ from wagtail.search.backends import get_search_backend
 from api import selectors
 from api.richtext import sanitise, to_text
 from cms.pages.models import FAQPage
+from cms.text import fold
 
 EXCERPT_RADIUS = 80
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def query_terms(query: str) -> list[str]:
@@ -62,9 +57,22 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
     row_by_pk = {row["pk"]: row for row in rows}
     if not visible_pks:
         return []
-    backend = get_search_backend()
-    ranked = list(backend.search(" ".join(terms), FAQPage.objects.filter(pk__in=visible_pks), operator="or"))
     codes = {pk: code for code, pk in visibility.locale_ids.items()}
+    backend = get_search_backend()
+    ranked = []
+    # Each language is searched with its own stemming (PostgreSQL), in the order of the chain.
+    by_locale: dict[int, list[int]] = {}
+    for row in rows:
+        by_locale.setdefault(row["locale_id"], []).append(row["pk"])
+    for locale_id in sorted(by_locale, key=lambda pk: chain.index(codes[pk]) if codes[pk] in chain else 99):
+        language_backend = (
+            backend.for_language(codes[locale_id]) if hasattr(backend, "for_language") else backend
+        )
+        ranked += list(
+            language_backend.search(
+                " ".join(terms), FAQPage.objects.filter(pk__in=by_locale[locale_id]), operator="or"
+            )
+        )
     results = []
     for page_rank, page in enumerate(ranked):
         served = codes[page.locale_id]
