@@ -1,6 +1,7 @@
 """Page models: a home page per locale, campaigns below it, FAQ pages below campaigns."""
 
 from django.db import models
+from django.db.models.signals import post_save
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
@@ -8,6 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from cms import roles
 from cms.blocks import ANSWER_FEATURES, FAQSectionsBlock
 
 
@@ -76,12 +78,27 @@ class FAQPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
 
     search_fields = Page.search_fields + [
-        index.SearchField("intro"),
-        index.SearchField("body"),
+        # Accent- and case-folded, so "europeenne" finds "européenne" on every database.
+        index.SearchField("searchable_text"),
     ]
+
+    def searchable_text(self) -> str:
+        from cms.text import fold, plain_text
+
+        parts = [self.title, plain_text(self.intro)]
+        for section in self.body.raw_data:
+            parts.append(section["value"].get("heading", ""))
+            for item in section["value"].get("questions", []):
+                question = item["value"]
+                parts += [question.get("question", ""), plain_text(question.get("answer", ""))]
+        return fold(" ".join(part for part in parts if part))
 
     parent_page_types = ["cms.CampaignPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = "FAQ page"
+
+
+# Editors and Translators work below each home page, including home pages created later.
+post_save.connect(roles.on_home_page_saved, sender=HomePage, dispatch_uid="baken-home-page-roles")

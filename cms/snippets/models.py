@@ -5,10 +5,12 @@ saved as a draft, reviewed, published and audited, one row per locale linked by
 ``translation_key``.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,6 +26,7 @@ from wagtail.models import (
     PreviewableMixin,
     RevisionMixin,
     TranslatableMixin,
+    WorkflowMixin,
 )
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -40,7 +43,64 @@ class ContactType(models.TextChoices):
     WEB_FORM = "web_form", "Web reporting form"
 
 
-class HelpLineForm(WagtailAdminModelForm):
+# How often, by default, someone checks that a help-line's details and a citation's source are
+# still right. Each help-line and citation can have its own interval.
+HELPLINE_REVIEW_INTERVAL_DAYS = 180
+CITATION_REVIEW_INTERVAL_DAYS = 365
+MAX_REVIEW_INTERVAL_DAYS = 3650
+
+
+def review_interval_field(default: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        "review every (days)",
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REVIEW_INTERVAL_DAYS)],
+        help_text=f"Days between reviews; the review-by date is the last check plus this. Default {default}.",
+    )
+
+
+class ReviewIntervalFormMixin:
+    """A blank review interval in the admin form means the model's default, not an error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "review_interval_days" in self.fields:
+            self.fields["review_interval_days"].required = False
+
+    def clean_review_interval_days(self):
+        value = self.cleaned_data.get("review_interval_days")
+        if value is None:
+            return self._meta.model._meta.get_field("review_interval_days").default
+        return value
+
+
+class ReviewByMixin:
+    """The review-by date: the last check (``REVIEW_DATE_FIELD``) plus ``review_interval_days``."""
+
+    REVIEW_DATE_FIELD = ""
+
+    @property
+    def last_checked(self) -> dt.date | None:
+        return getattr(self, self.REVIEW_DATE_FIELD)
+
+    @property
+    def review_by(self) -> dt.date | None:
+        """None when it was never checked: then it is overdue already."""
+        if self.last_checked is None:
+            return None
+        return self.last_checked + dt.timedelta(days=self.review_interval_days)
+
+    @property
+    def review_by_text(self) -> str:
+        return self.review_by.isoformat() if self.review_by else "now (never checked)"
+
+    def is_review_overdue(self, today: dt.date | None = None) -> bool:
+        """Overdue once the review-by date has passed, or when it was never checked."""
+        today = today or timezone.localdate()
+        return self.review_by is None or self.review_by < today
+
+
+class HelpLineForm(ReviewIntervalFormMixin, WagtailAdminModelForm):
     """Checks the opening hours as a whole: rows that overlap each other on the same day."""
 
     def clean(self):
@@ -64,10 +124,12 @@ class HelpLineForm(WagtailAdminModelForm):
 
 class HelpLine(
     TranslatableMixin,
+    WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
     RevisionMixin,
     PreviewableMixin,
+    ReviewByMixin,
     index.Indexed,
     ClusterableModel,
 ):
@@ -78,6 +140,7 @@ class HelpLine(
     copies them from it whenever either is saved (see ``sync_from_source``).
     """
 
+    REVIEW_DATE_FIELD = "last_verified"
     SYNCHRONISED_FIELDS = (
         "slug",
         "is_free",
@@ -87,6 +150,7 @@ class HelpLine(
         "languages",
         "area_served",
         "last_verified",
+        "review_interval_days",
     )
 
     name = models.CharField(max_length=255)
@@ -126,6 +190,7 @@ class HelpLine(
     last_verified = models.DateField(
         null=True, blank=True, help_text="When someone last checked these details were right."
     )
+    review_interval_days = review_interval_field(HELPLINE_REVIEW_INTERVAL_DAYS)
     # Contact points and opening hours as one JSON document, rewritten on every save, so the
     # public API reads a help-line in one query instead of one per child table.
     published_details = models.JSONField(default=dict, editable=False)
@@ -148,8 +213,12 @@ class HelpLine(
         ),
         InlinePanel("opening_hours", heading="Weekly opening hours", label="Opening hours"),
         MultiFieldPanel(
-            [FieldPanel("languages"), FieldPanel("area_served"), FieldPanel("last_verified")],
+            [FieldPanel("languages"), FieldPanel("area_served")],
             heading="Reach",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("last_verified"), FieldPanel("review_interval_days")])],
+            heading="Review",
         ),
     ]
 
@@ -175,6 +244,7 @@ class HelpLine(
     class Meta(TranslatableMixin.Meta):
         verbose_name = "help-line"
         verbose_name_plural = "help-lines"
+        permissions = [("verify_helpline", "Can mark help-line verified")]
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="unique_helpline_slug_per_locale"),
         ]
@@ -353,16 +423,24 @@ class CitationType(models.TextChoices):
     WEB_PAGE = "web_page", "Web page"
 
 
+class SourceCitationForm(ReviewIntervalFormMixin, WagtailAdminModelForm):
+    pass
+
+
 class SourceCitation(
     TranslatableMixin,
+    WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
     RevisionMixin,
     PreviewableMixin,
+    ReviewByMixin,
     index.Indexed,
     models.Model,
 ):
     """A public source behind a published figure or claim."""
+
+    REVIEW_DATE_FIELD = "last_reviewed"
 
     title = models.CharField(max_length=500)
     authors = models.TextField(
@@ -383,6 +461,14 @@ class SourceCitation(
         help_text="Language of the source itself (BCP 47), e.g. en or nl.",
     )
     notes = RichTextField(features=["bold", "italic", "link"], blank=True)
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When someone last checked the source is still available and still says this.",
+    )
+    review_interval_days = review_interval_field(CITATION_REVIEW_INTERVAL_DAYS)
+
+    base_form_class = SourceCitationForm
 
     translatable_fields = [
         TranslatableField("title"),
@@ -395,6 +481,8 @@ class SourceCitation(
         SynchronizedField("accessed_date", overridable=False),
         SynchronizedField("citation_type", overridable=False),
         SynchronizedField("language"),
+        SynchronizedField("last_reviewed", overridable=False),
+        SynchronizedField("review_interval_days", overridable=False),
     ]
 
     panels = [
@@ -406,6 +494,10 @@ class SourceCitation(
         FieldRowPanel([FieldPanel("publication_date"), FieldPanel("accessed_date")]),
         FieldPanel("language"),
         FieldPanel("notes"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("review_interval_days")])],
+            heading="Review",
+        ),
     ]
 
     search_fields = [
@@ -432,6 +524,8 @@ class SourceCitation(
             raise ValidationError("Give the authors, the organisation, or both.")
         if self.accessed_date and self.accessed_date > timezone.localdate():
             raise ValidationError({"accessed_date": "The accessed date cannot be in the future."})
+        if self.last_reviewed and self.last_reviewed > timezone.localdate():
+            raise ValidationError({"last_reviewed": "The review date cannot be in the future."})
 
     @property
     def author_names(self) -> list[str]:
