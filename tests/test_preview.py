@@ -81,3 +81,33 @@ def test_a_token_opens_only_its_own_draft(client, draft_faq):
     assert client.get("/api/v1/preview/", {"token": helpline_token}).json()["kind"] == "helpline"
     claims = signing.loads(faq_token, salt=preview.SALT)
     assert set(claims) == {"preview"}
+
+
+def test_the_admin_preview_opens_the_campaign_site_with_a_token(rf, draft_faq, settings, client):
+    settings.BAKEN_PREVIEW_CLIENT_URLS = {"default": "https://campagne.example/preview"}
+    request = rf.get("/admin/pages/preview/")
+    response = draft_faq.serve_preview(request, "")
+    response.render()
+    html = response.content.decode()
+    assert 'src="https://campagne.example/preview?token=' in html
+    token = html.split("?token=")[1].split('"')[0]
+    from urllib.parse import unquote
+
+    body = client.get("/api/v1/preview/", {"token": unquote(token)}).json()
+    assert body["data"]["title"] == "Veelgestelde vragen (ontwerp)"
+
+
+def test_the_api_data_preview_mode_returns_the_drafts_json(rf, draft_faq):
+    response = draft_faq.serve_preview(rf.get("/admin/pages/preview/"), "data")
+    assert response.status_code == 200
+    import json
+
+    assert json.loads(response.content)["title"] == "Veelgestelde vragen (ontwerp)"
+
+
+def test_every_previewable_model_offers_both_modes():
+    from cms.pages.models import CampaignPage, FAQPage
+    from cms.snippets.models import HelpLine, SourceCitation
+
+    for model in (CampaignPage, FAQPage, HelpLine, SourceCitation):
+        assert model().preview_modes == [("", "Campaign site"), ("data", "API data")], model

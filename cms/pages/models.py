@@ -11,6 +11,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms import roles
 from cms.blocks import ANSWER_FEATURES, FAQSectionsBlock
+from cms.mixins import HeadlessPreviewMixin
 
 
 class HomePage(Page):
@@ -24,7 +25,7 @@ class HomePage(Page):
         verbose_name = "home page"
 
 
-class CampaignPage(Page):
+class CampaignPage(HeadlessPreviewMixin, Page):
     summary = models.TextField(help_text="One or two sentences: what the campaign is about.")
 
     content_panels = Page.content_panels + [
@@ -67,7 +68,7 @@ class CampaignHelpLine(Orderable):
     panels = [FieldPanel("helpline")]
 
 
-class FAQPage(Page):
+class FAQPage(HeadlessPreviewMixin, Page):
     intro = RichTextField(features=ANSWER_FEATURES, blank=True)
     body = StreamField(
         FAQSectionsBlock(),

@@ -32,6 +32,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms import validators
+from cms.mixins import HeadlessPreviewMixin
 from cms.opening_hours import WEEKDAYS, OpeningInterval, validate_intervals
 
 
@@ -128,6 +129,7 @@ class HelpLine(
     DraftStateMixin,
     LockableMixin,
     RevisionMixin,
+    HeadlessPreviewMixin,
     PreviewableMixin,
     ReviewByMixin,
     index.Indexed,
@@ -348,9 +350,6 @@ class HelpLine(
             for hours in self.opening_hours.all()
         ]
 
-    def get_preview_template(self, request, mode_name):
-        return "cms/previews/helpline.html"
-
 
 class ContactPoint(Orderable):
     helpline = ParentalKey(HelpLine, on_delete=models.CASCADE, related_name="contact_points")
@@ -433,6 +432,7 @@ class SourceCitation(
     DraftStateMixin,
     LockableMixin,
     RevisionMixin,
+    HeadlessPreviewMixin,
     PreviewableMixin,
     ReviewByMixin,
     index.Indexed,
@@ -530,6 +530,3 @@ class SourceCitation(
     @property
     def author_names(self) -> list[str]:
         return [line.strip() for line in self.authors.splitlines() if line.strip()]
-
-    def get_preview_template(self, request, mode_name):
-        return "cms/previews/citation.html"
