@@ -251,15 +251,22 @@ def _families_for(model) -> tuple[str, ...] | None:
     if model is SourceCitation:
         return ("citations",)
     if model in (Locale, Revision) or model is get_document_model():
-        # A revision may carry a schedule (approved_go_live_at) for any kind of content.
         return FAMILIES
     return None
 
 
-def _on_change(sender, **kwargs):
+def _on_change(sender, instance=None, **kwargs):
+    from wagtail.models import Revision
+
+    if sender is Revision and instance is not None:
+        # A revision (perhaps carrying a schedule) concerns the content it belongs to.
+        sender = instance.content_type.model_class() or sender
     families = _families_for(sender)
     if families:
         bump_after_commit(families)
+        from api import cdn
+
+        cdn.purge_after_commit(families=families, instance=instance)
 
 
 def connect_signals() -> None:

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "api",
     "wagtail_localize",
     "wagtail_localize.locales",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -233,6 +234,23 @@ BAKEN_API_CACHE_STALE_IF_ERROR = env.int("BAKEN_API_CACHE_STALE_IF_ERROR", defau
 # e.g. BAKEN_PREVIEW_CLIENT_URLS="default=https://www.schatjeschatje.be/preview".
 BAKEN_PREVIEW_CLIENT_URLS = env.dict("BAKEN_PREVIEW_CLIENT_URLS", default={})
 BAKEN_PREVIEW_TTL_SECONDS = env.int("BAKEN_PREVIEW_TTL_SECONDS", default=3600)
+
+# CDN purge on publish (off by default): the public base URL of the API and a Wagtail
+# frontend-cache backend, e.g. BAKEN_CDN_PURGE_LOCATION=http://varnish:8000 (HTTP PURGE) or
+# BAKEN_CDN_CLOUDFLARE_ZONE_ID + BAKEN_CDN_CLOUDFLARE_TOKEN.
+BAKEN_PUBLIC_API_BASE_URL = env("BAKEN_PUBLIC_API_BASE_URL", default="")
+WAGTAILFRONTENDCACHE = {}
+if env("BAKEN_CDN_PURGE_LOCATION", default=""):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("BAKEN_CDN_PURGE_LOCATION"),
+    }
+if env("BAKEN_CDN_CLOUDFLARE_ZONE_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env("BAKEN_CDN_CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env("BAKEN_CDN_CLOUDFLARE_TOKEN"),
+    }
 
 # Shared cache of rendered API responses (see api/response_cache.py).
 BAKEN_API_RESPONSE_CACHE = env.bool("BAKEN_API_RESPONSE_CACHE", default=True)
