@@ -147,3 +147,38 @@ def verify_helpline(request, pk):
         f"Help-line '{verified}' marked verified on {verified.last_verified:%Y-%m-%d}, in every language.",
     )
     return redirect(next_url)
+
+
+class BehindTranslationsReportView(ReportView):
+    """Translations whose Dutch source was published after them (the API's translation_outdated)."""
+
+    page_title = "Translations behind their source"
+    header_icon = "globe"
+    index_url_name = "baken_behind_translations"
+    index_results_url_name = "baken_behind_translations_results"
+    verbose_name_plural = "translations behind their source"
+    columns = [
+        TitleColumn("title", label="Title", get_url=lambda item: item.edit_url),
+        Column("kind", label="Type"),
+        Column("language", label="Language"),
+        Column("source_published_at", label="Source published"),
+        Column("translation_published_at", label="Translation published"),
+        Column("status", label="Status"),
+    ]
+    list_export = ["title", "kind", "language", "source_published_at", "translation_published_at", "status"]
+    export_headings = {
+        "title": "Title",
+        "kind": "Type",
+        "language": "Language",
+        "source_published_at": "Source published",
+        "translation_published_at": "Translation published",
+        "status": "Status",
+    }
+
+    def get_queryset(self):
+        from cms.translation_status import behind_translations
+
+        return behind_translations(self.request.user)
+
+    def get_filename(self):
+        return f"translations-behind-source-{timezone.localdate():%Y-%m-%d}"

@@ -157,3 +157,30 @@ def register_review_log_actions(actions):
             if (log_entry.data or {}).get("via"):
                 return f"Marked verified on {day} (through the default-locale version)"
             return f"Marked verified on {day}"
+
+
+# --- translations behind their source ------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_behind_translations_urls():
+    view = admin_views.BehindTranslationsReportView
+    return [
+        path("reports/translations-behind/", view.as_view(), name="baken_behind_translations"),
+        path(
+            "reports/translations-behind/results/",
+            view.as_view(results_only=True),
+            name="baken_behind_translations_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_behind_translations_menu_item():
+    return MenuItem(
+        "Translations behind their source",
+        reverse("baken_behind_translations"),
+        name="translations-behind",
+        icon_name="globe",
+        order=660,
+    )
