@@ -6,12 +6,14 @@ its language — so it changes when and only when one of those does.
 
 import datetime as dt
 import hashlib
+import math
+import time
 
 from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 
 def cache_control(valid_until: dt.datetime | None = None) -> dict:
@@ -35,8 +37,26 @@ def make_cacheable(request, response, *, valid_until: dt.datetime | None = None)
     digest.update(response.content)
     etag = f'"{digest.hexdigest()[:32]}"'
     response["ETag"] = etag
+    response["Last-Modified"] = http_date(
+        last_modified(etag, getattr(request, "baken_previous_validators", None))
+    )
     patch_cache_control(response, **cache_control(valid_until))
     return _not_modified_or(request, response)
+
+
+def last_modified(etag: str, previous: dict | None) -> int:
+    """When this representation last changed, in whole seconds since the epoch.
+
+    The same representation as the cached one keeps its date; a new one is dated now (rounded
+    up), and always later than the one it replaces, so If-Modified-Since never hides a change.
+    """
+    now = math.ceil(time.time())
+    if not previous or not previous.get("last_modified"):
+        return now
+    before = parse_http_date_safe(previous["last_modified"]) or 0
+    if previous.get("etag") == etag and before:
+        return before
+    return max(now, before + 1)
 
 
 def answer_cached(request, response, *, valid_until: dt.datetime):
@@ -47,10 +67,17 @@ def answer_cached(request, response, *, valid_until: dt.datetime):
 def _not_modified_or(request, response):
     etag = response["ETag"]
     if_none_match = request.headers.get("If-None-Match")
-    if if_none_match and (etag in parse_etags(if_none_match) or if_none_match.strip() == "*"):
-        not_modified = HttpResponseNotModified()
-        for header in ("ETag", "Cache-Control", "Vary", "Content-Language"):
+    if if_none_match:
+        not_modified = etag in parse_etags(if_none_match) or if_none_match.strip() == "*"
+    else:
+        # Dates are only trusted where the shared cache keeps them stable between requests.
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        not_modified = bool(settings.BAKEN_API_RESPONSE_CACHE and since and modified and modified <= since)
+    if not_modified:
+        answer = HttpResponseNotModified()
+        for header in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language"):
             if header in response:
-                not_modified[header] = response[header]
-        return not_modified
+                answer[header] = response[header]
+        return answer
     return response

@@ -87,8 +87,12 @@ def request_entry_key(request) -> str:
     )
 
 
-def lookup(key: str) -> dict | None:
-    """The entry for ``key`` if still valid: one round trip for the entry and every version."""
+def lookup(key: str, request=None) -> dict | None:
+    """The entry for ``key`` if still valid: one round trip for the entry and every version.
+
+    A stale entry's ETag and Last-Modified are left on ``request`` so the response that replaces
+    it keeps its Last-Modified when nothing changed, and gets a later one when something did.
+    """
     version_keys = {family: _version_key(family) for family in FAMILIES}
     try:
         found = _cache().get_many([key, *version_keys.values()])
@@ -100,6 +104,11 @@ def lookup(key: str) -> dict | None:
     entry = pickle.loads(raw)  # noqa: S301 - written by this module only, into our own cache
     current = {family: found.get(version_keys[family], "0") for family in entry["versions"]}
     if entry["versions"] != current or entry["valid_until"] <= timezone.now():
+        if request is not None:
+            request.baken_previous_validators = {
+                "etag": entry["headers"].get("ETag"),
+                "last_modified": entry["headers"].get("Last-Modified"),
+            }
         return None
     return entry
 
@@ -123,7 +132,7 @@ class CachedResponseMiddleware:
             and request.path.startswith("/api/v1/")
             and not request.path.startswith(self.EXCLUDED)
         ):
-            entry = lookup(request_entry_key(request))
+            entry = lookup(request_entry_key(request), request)
             if entry is not None:
                 from api import conditional
 
@@ -157,7 +166,7 @@ def store(key: str, response: HttpResponse, *, versions: dict, valid_until: dt.d
         "content": response.content,
         "headers": {
             name: response[name]
-            for name in ("Content-Type", "Content-Language", "Vary", "ETag")
+            for name in ("Content-Type", "Content-Language", "Vary", "ETag", "Last-Modified")
             if name in response
         },
     }

@@ -307,3 +307,39 @@ def test_two_server_processes_sharing_redis_both_serve_a_published_change_at_onc
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
+
+
+def test_if_modified_since_gets_304_until_the_content_changes(
+    client, response_cache, content, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    first = client.get("/api/v1/helplines/child-focus-116000/")
+    last_modified = first["Last-Modified"]
+    with django_assert_num_queries(0):
+        revalidated = client.get(
+            "/api/v1/helplines/child-focus-116000/", HTTP_IF_MODIFIED_SINCE=last_modified
+        )
+    assert revalidated.status_code == 304
+    assert revalidated["Last-Modified"] == last_modified
+    helpline = content["helpline"]
+    with django_capture_on_commit_callbacks(execute=True):
+        helpline.name = "Hulplijn 116000 (nieuw)"
+        publish(helpline)
+    changed = client.get("/api/v1/helplines/child-focus-116000/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert changed.status_code == 200
+    assert changed.json()["name"] == "Hulplijn 116000 (nieuw)"
+    from django.utils.http import parse_http_date
+
+    assert parse_http_date(changed["Last-Modified"]) > parse_http_date(last_modified)
+
+
+def test_an_unrelated_change_keeps_last_modified(
+    client, response_cache, content, django_capture_on_commit_callbacks
+):
+    first = client.get("/api/v1/citations/")
+    with django_capture_on_commit_callbacks(execute=True):
+        # Citations depend on pages (their notes may link to one): the cache entry is rebuilt,
+        # but the representation is the same, so its date stays.
+        publish(content["tree"].faq)
+    again = client.get("/api/v1/citations/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
