@@ -62,6 +62,7 @@ class HelpLineViewSet(SnippetViewSet):
     list_display = [
         "name",
         "organisation",
+        Column("locale", label="Language", accessor="locale"),
         Column("contact_summary", label="Contact points", accessor="contact_summary"),
         BooleanColumn("available_24_7", label="24/7"),
         DateColumn("last_verified", label="Last verified"),
@@ -88,6 +89,7 @@ class SourceCitationViewSet(SnippetViewSet):
     menu_label = "Source citations"
     list_display = [
         "title",
+        Column("locale", label="Language", accessor="locale"),
         Column("citation_type", label="Type", accessor="get_citation_type_display"),
         "publisher",
         DateColumn("publication_date", label="Published"),
@@ -102,7 +104,7 @@ class ContentSnippetsGroup(SnippetViewSetGroup):
     items = (HelpLineViewSet, SourceCitationViewSet)
     menu_icon = "folder-open-inverse"
     menu_label = "Help & sources"
-    menu_name = "help-and-sources"
+    menu_name = "sources-and-help-lines"
 
 
 register_snippet(ContentSnippetsGroup)

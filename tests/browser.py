@@ -1,0 +1,122 @@
+"""Headless Chromium for the real-browser tests: found, or installed from Debian, or a clear skip.
+
+Playwright's own browser download (``playwright install``) cannot be used on these machines; the
+Python package drives the system's Chromium instead (``executable_path``). When no Chromium is
+on the machine and the tests run as root on Debian, ``apt-get`` installs it (bounded in time).
+When no browser can be had that way, the browser tests are skipped, saying why.
+
+BAKEN_CHROMIUM=/path/to/chrome picks the browser; BAKEN_NO_BROWSER_INSTALL=1 forbids the install.
+"""
+
+import contextlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+APT_PACKAGES = ("chromium", "chromium-driver")
+APT_UPDATE_TIMEOUT = 180  # seconds
+APT_INSTALL_TIMEOUT = 480  # seconds
+
+# Without the background-networking flags Chromium keeps calling home, and this machine's closed
+# network refuses those connections; none of it matters to a test.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def find_chromium() -> str | None:
+    override = os.environ.get("BAKEN_CHROMIUM")
+    if override:
+        return override if Path(override).is_file() else None
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _run(command: list[str], timeout: int) -> str | None:
+    """Run an apt command; None when it worked, else why not (last lines of its output)."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return f"`{' '.join(command)}` did not finish within {timeout} s"
+    except OSError as error:
+        return f"`{' '.join(command)}` could not run: {error}"
+    if result.returncode != 0:
+        tail = " | ".join((result.stderr or result.stdout).strip().splitlines()[-3:])
+        return f"`{' '.join(command)}` exited {result.returncode}: {tail}"
+    return None
+
+
+def install_chromium() -> str | None:
+    """Install Chromium from Debian's packages; None when done, else why it could not be."""
+    if os.environ.get("BAKEN_NO_BROWSER_INSTALL"):
+        return "BAKEN_NO_BROWSER_INSTALL is set"
+    if shutil.which("apt-get") is None:
+        return "no apt-get on this machine (not Debian-based)"
+    if os.geteuid() != 0:
+        return "apt-get needs root, and the tests do not run as root"
+    # Waits for another apt or dpkg run to finish rather than failing on its lock at once.
+    install = [
+        "apt-get",
+        "-o",
+        "DPkg::Lock::Timeout=120",
+        "install",
+        "-y",
+        "--no-install-recommends",
+        *APT_PACKAGES,
+    ]
+    # Straight away when the package lists are there and current; else after updating them.
+    if _run(install, APT_INSTALL_TIMEOUT) is None:
+        return None
+    problem = _run(["apt-get", "-o", "DPkg::Lock::Timeout=120", "update"], APT_UPDATE_TIMEOUT)
+    if problem:
+        return problem
+    return _run(install, APT_INSTALL_TIMEOUT)
+
+
+def chromium_or_skip() -> str:
+    """The path of a Chromium, installing one if need be; skips the test when none can be had."""
+    executable = find_chromium()
+    if executable is None:
+        problem = install_chromium()
+        executable = find_chromium()
+        if executable is None:
+            pytest.skip(f"No Chromium could be installed: {problem or 'installed, yet not found on PATH'}")
+    return executable
+
+
+@contextlib.contextmanager
+def headless_chromium(executable: str):
+    """A Playwright Browser on the given Chromium, with Playwright stopped again on the way out.
+
+    Playwright starts each browser on a fresh temporary profile (its own --user-data-dir).
+    While it runs, its synchronous API keeps an asyncio loop registered on this thread, where
+    Django refuses ORM calls: do database work before or after, or over HTTP.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS, timeout=30_000
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,294 @@
+"""The main editorial path in a real browser: an editor changes a help-line, a reviewer approves it.
+
+Headless Chromium (the system's, installed from Debian by tests/browser.py when missing) is driven
+by Playwright against pytest-django's live server, so transactions commit as in production and the
+public API is asked over HTTP, as a client app would. A full-page screenshot of every step goes to
+test-artifacts/editorial/ (git-ignored).
+
+The test asks the database nothing once the browser runs: Playwright's synchronous API keeps an
+asyncio loop registered on the test's thread, where Django refuses ORM calls.
+"""
+
+import json
+import re
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+
+from tests.browser import chromium_or_skip, headless_chromium
+
+playwright_sync = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install -r requirements-test.txt)"
+)
+expect = playwright_sync.expect
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "editorial"
+PASSWORD = "a-browser-test-password"
+SLUG = "child-focus-116000"
+TIMEOUT_MS = 15_000  # any one action or expectation; the whole walk takes about 12 s
+VIEWPORT = {"width": 1280, "height": 900}
+MAX_SHOT_HEIGHT = 8000
+MENU_CLASH = (
+    "Opening 'Help & sources' also opened Wagtail's 'Help' menu, which covers the Help-lines link: "
+    "the sidebar opens every submenu whose name is a prefix of the opened one's, and the group's "
+    "group's menu_name in cms/wagtail_hooks.py must not start with 'help'"
+)
+LOCALES = ("nl", "fr")
+# The screenshots, in order: test-artifacts/editorial/NN-<step>.png.
+STEPS = [
+    "editor-dashboard",
+    "editor-helplines",
+    "editor-edit-helpline",
+    "editor-new-hours",
+    "editor-action-menu",
+    "editor-submitted",
+    "reviewer-dashboard",
+    "reviewer-edit-helpline",
+    "reviewer-action-menu",
+    "reviewer-approved",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    return chromium_or_skip()
+
+
+@pytest.fixture(scope="module")
+def restore_migration_data(django_db_setup, django_db_blocker):
+    """Put back what the migrations created once the live-server test's flush has emptied the tables.
+
+    A live-server test commits, so pytest-django empties every table after it (and its post_migrate
+    handlers recreate only some rows); the groups, the workflow, the locales and Wagtail's root
+    page that later tests expect are copied first and restored here, after that flush (a module
+    fixture is torn down after the test's own).
+    """
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(snapshot)
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+
+
+@pytest.fixture
+def screenshots():
+    """shot(page, name) saves a full-page screenshot as NN-name.png, numbered in order."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    taken = []
+
+    def shot(page, name: str) -> Path:
+        path = ARTIFACTS / f"{len(taken) + 1:02d}-{name}.png"
+        full_page_screenshot(page, path)
+        taken.append(path)
+        return path
+
+    shot.taken = taken
+    return shot
+
+
+def full_page_screenshot(page, path: Path) -> None:
+    """The whole page, although Wagtail's admin scrolls inside <main> rather than the window.
+
+    Playwright's full_page covers the document only, so the viewport is made as tall as the
+    content for the shot, then put back.
+    """
+    viewport = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(document.documentElement.scrollHeight,"
+        " ...Array.from(document.querySelectorAll('main'), main => main.scrollHeight))"
+    )
+    if height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(height, MAX_SHOT_HEIGHT)})
+    try:
+        # Finished, not mid-way: e.g. the confirmation message sliding in.
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(viewport)
+
+
+def api_get(live_server, path: str) -> dict:
+    with urllib.request.urlopen(f"{live_server.url}{path}", timeout=10) as response:
+        assert response.status == 200
+        return json.load(response)
+
+
+def helpline_path(locale: str) -> str:
+    return f"/api/v1/helplines/{SLUG}/?locale={locale}"
+
+
+def availability(live_server, locale: str) -> dict:
+    return api_get(live_server, helpline_path(locale))["availability"]
+
+
+def cache_key(locale: str) -> str:
+    from api.response_cache import entry_key
+
+    return entry_key(path=f"/api/v1/helplines/{SLUG}/", query=[("locale", locale)], language=locale)
+
+
+def log_in(context, live_server, username: str):
+    """Sign in on the admin's login page.
+
+    The login page is in the site's default language (Dutch) whatever the user prefers, so its
+    fields are found by their form names; past it, each user's admin is in English.
+    """
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    form = page.locator("form").filter(has=page.locator("input[name='password']"))
+    form.locator("input[name='username']").fill(username)
+    form.locator("input[name='password']").fill(PASSWORD)
+    form.locator("button[type='submit']").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
+def walk(context, live_server, username: str, steps, shot) -> None:
+    """Log a user in and take their steps; on failure, a screenshot of where it stopped."""
+    page = log_in(context, live_server, username)
+    try:
+        steps(page, shot)
+    except Exception:
+        full_page_screenshot(page, ARTIFACTS / f"failed-{username}.png")
+        raise
+
+
+def open_more_actions(page):
+    """The footer's action menu: the default action plus a dropdown with the others."""
+    footer = page.locator("footer")
+    footer.get_by_role("button", name="More actions").click()
+    return footer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
+    restore_migration_data, live_server, django_user_model, settings, screenshots, chromium_executable
+):
+    from django.contrib.auth.models import Group
+    from wagtail.users.models import UserProfile
+
+    from cms import roles
+
+    # The response cache is on, as in production: the approval must invalidate the cached answers.
+    settings.BAKEN_API_RESPONSE_CACHE = True
+
+    call_command("load_demo_content", verbosity=0)
+    for username, group in (("eva", roles.EDITORS), ("rita", roles.REVIEWERS)):
+        user = django_user_model.objects.create_user(
+            username=username, email=f"{username}@example.org", password=PASSWORD, first_name=username.title()
+        )
+        user.groups.add(Group.objects.get(name=group))
+        # The admin speaks the default locale (Dutch) unless a user chooses otherwise; these two
+        # chose English, so the steps below read as Wagtail's own English texts.
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = "en"
+        profile.save()
+
+    for locale in LOCALES:
+        assert availability(live_server, locale)["always_open"] is True, locale
+        # The old answer is now in the response cache: only an invalidation lets the new one through.
+        assert caches[settings.BAKEN_API_RESPONSE_CACHE_ALIAS].get(cache_key(locale)) is not None, locale
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with headless_chromium(chromium_executable) as browser:
+        editor = browser.new_context(viewport=VIEWPORT)
+        editor.set_default_timeout(TIMEOUT_MS)
+        walk(editor, live_server, "eva", editor_submits_new_opening_hours, screenshots)
+        editor.close()
+
+        # Submitted, not published: the public API still answers with the old availability.
+        for locale in LOCALES:
+            assert availability(live_server, locale)["always_open"] is True, locale
+
+        reviewer = browser.new_context(viewport=VIEWPORT)
+        reviewer.set_default_timeout(TIMEOUT_MS)
+        walk(reviewer, live_server, "rita", reviewer_approves, screenshots)
+        reviewer.close()
+
+    # Published: the new hours in the source language and, synchronised, in the French translation.
+    for locale in LOCALES:
+        after = availability(live_server, locale)
+        assert after["always_open"] is False, (locale, after)
+        assert after["opening_hours"] == [{"day": "monday", "opens": "09:00", "closes": "17:00"}], (
+            locale,
+            after,
+        )
+
+    assert [path.name for path in screenshots.taken] == [
+        f"{n:02d}-{name}.png" for n, name in enumerate(STEPS, 1)
+    ]
+    assert all(path.stat().st_size > 0 for path in screenshots.taken)
+
+
+def editor_submits_new_opening_hours(page, shot):
+    shot(page, "editor-dashboard")
+
+    main_menu = page.get_by_role("navigation", name="Main menu")
+    main_menu.get_by_role("button", name="Help & sources").click()
+    # Wagtail's sidebar opens every submenu whose name starts the open one's: a group named
+    # "help-…" would open Wagtail's own "help" too, whose flyout then hides the Help-lines link.
+    wagtail_help = main_menu.get_by_role("button", name=re.compile(r"^Help(?! &)"))
+    expect(wagtail_help, MENU_CLASH).not_to_have_attribute("aria-expanded", "true")
+    page.get_by_role("link", name="Help-lines").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Help-lines")
+    shot(page, "editor-helplines")
+
+    page.get_by_role("link", name="Hulplijn 116000", exact=True).click()
+    expect(page.get_by_label("Name")).to_have_value("Hulplijn 116000")
+    shot(page, "editor-edit-helpline")
+
+    always_open = page.get_by_label("Available 24/7")
+    expect(always_open).to_be_checked()
+    always_open.uncheck()
+    page.get_by_role("button", name="Add opening hours").click()
+    row = page.locator("[id^='inline_child_opening_hours-']").filter(has=page.get_by_label("Weekday")).last
+    row.get_by_label("Weekday").select_option(label="Monday")
+    row.get_by_label("Opens").fill("09:00")
+    row.get_by_label("Closes").fill("17:00")
+    row.get_by_label("Closes").press("Tab")
+    shot(page, "editor-new-hours")
+
+    footer = open_more_actions(page)
+    submit = footer.get_by_role("button", name=re.compile(r"^Submit to Review before publish"))
+    expect(submit).to_be_visible()
+    shot(page, "editor-action-menu")
+    submit.click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Help-line 'Hulplijn 116000' has been submitted for moderation"
+    )
+    shot(page, "editor-submitted")
+
+
+def reviewer_approves(page, shot):
+    awaiting = page.get_by_role("region", name="Awaiting your review")
+    expect(awaiting).to_contain_text("Hulplijn 116000")
+    shot(page, "reviewer-dashboard")
+
+    awaiting.get_by_role("link", name="Hulplijn 116000").click()
+    expect(page.get_by_label("Name")).to_have_value("Hulplijn 116000")
+    expect(page.get_by_label("Available 24/7")).not_to_be_checked()
+    shot(page, "reviewer-edit-helpline")
+
+    footer = open_more_actions(page)
+    approve = footer.get_by_role("button", name="Approve and Publish", exact=True)
+    expect(approve).to_be_visible()
+    shot(page, "reviewer-action-menu")
+    approve.click()
+    # Wagtail says "updated" for an approval too; the public API below shows it was published.
+    expect(page.get_by_role("status")).to_contain_text("Help-line 'Hulplijn 116000' updated")
+    shot(page, "reviewer-approved")
