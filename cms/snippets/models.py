@@ -229,9 +229,10 @@ class HelpLine(
         TranslatableField("name"),
         TranslatableField("organisation"),
         TranslatableField("description"),
-        TranslatableField("contact_points"),
+        # contact_points and opening_hours are left to HelpLine.save: it copies their values from
+        # the source and keeps each translation's own contact labels. wagtail-localize can only
+        # offer child rows for translation when they are translatable models themselves.
         *(SynchronizedField(name, overridable=False) for name in SYNCHRONISED_FIELDS),
-        SynchronizedField("opening_hours", overridable=False),
     ]
 
     search_fields = [
@@ -365,13 +366,6 @@ class ContactPoint(Orderable):
 
     panels = [FieldPanel("contact_type"), FieldPanel("value"), FieldPanel("label")]
 
-    translatable_fields = [
-        TranslatableField("label"),
-        SynchronizedField("contact_type", overridable=False),
-        SynchronizedField("value", overridable=False),
-        SynchronizedField("sync_key", overridable=False),
-    ]
-
     def clean(self):
         super().clean()
         self.value = (self.value or "").strip()
@@ -396,12 +390,6 @@ class OpeningHours(Orderable):
     closes = models.TimeField(help_text="Use 23:59:59 for 'until midnight'.")
 
     panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
-
-    translatable_fields = [
-        SynchronizedField("weekday", overridable=False),
-        SynchronizedField("opens", overridable=False),
-        SynchronizedField("closes", overridable=False),
-    ]
 
     class Meta(Orderable.Meta):
         verbose_name = "opening hours"
