@@ -634,6 +634,9 @@ def _restore_children(obj: Model, record: dict, where: str) -> None:
         for row in rows:
             child = _fill(parental_key.model(), row, f"{where}, {relation} {row['id']}")
             setattr(child, parental_key.attname, obj.pk)
+            if hasattr(child, "locale_id"):
+                # Translatable child rows share their parent's locale; ids differ between databases.
+                child.locale_id = obj.locale_id
             child.save_base(force_insert=True)
 
 

@@ -188,7 +188,9 @@ def test_export_records_hold_tree_translations_children_and_only_pending_drafts(
     helpline = next(record for record in archive["helplines"] if record["fields"]["name"] == demo.live_name)
     assert helpline["has_unpublished_changes"] is True
     assert helpline["draft"]["content"]["name"] == DRAFT_NAME
-    assert {"sync_key", "contact_type", "value", "label"} <= set(helpline["children"]["contact_points"][0])
+    assert {"translation_key", "contact_type", "value", "label"} <= set(
+        helpline["children"]["contact_points"][0]
+    )
     assert [record["id"] for record in archive["helplines"] if record["draft"]] == [helpline["id"]]
 
 

@@ -36,9 +36,14 @@ def offered_strings(instance) -> set[str]:
 
 
 def test_only_texts_are_offered_for_translation(helpline):
-    # Numbers, addresses, hours, slug and dates are never offered; contact labels are kept per
-    # translation by HelpLine.save instead (see cms/snippets/models.py).
-    assert offered_strings(helpline) == {"Hulplijn 116000", "Child Focus", "Dag en nacht gratis."}
+    # Numbers, addresses, hours, slug and dates are never offered.
+    assert offered_strings(helpline) == {
+        "Hulplijn 116000",
+        "Child Focus",
+        "Dag en nacht gratis.",
+        "Bel gratis",
+        "Mail ons",
+    }
 
 
 def test_a_fresh_translation_is_a_draft_and_the_api_keeps_serving_the_source(client, helpline, locales):
@@ -59,24 +64,35 @@ def test_a_fresh_page_translation_is_a_draft(client, make_page_tree, locales):
     assert (served["locale"], served["is_fallback"]) == ("nl", True)
 
 
-def test_a_sync_brings_the_sources_values_and_keeps_the_translated_labels(helpline, locales):
+def test_labels_translated_through_a_po_file_survive_a_new_number_in_the_source(helpline, locales):
     translate_object(helpline, [locales["fr"]])
-    french = HelpLine.objects.get(translation_key=helpline.translation_key, locale=locales["fr"])
-    phone, email = french.contact_points.all()
-    phone.label, email.label = "Appelez gratuitement", "Écrivez-nous"
-    french.contact_points = [phone, email]
-    french.save()
+    source, _ = TranslationSource.get_or_create_from_instance(helpline)
+    translation = source.translations.get(target_locale=locales["fr"])
+    po = translation.export_po()  # what an outside translator downloads
+    french_texts = {
+        "Hulplijn 116000": "Ligne d'aide 116000",
+        "Child Focus": "Child Focus",
+        "Dag en nacht gratis.": "Jour et nuit, gratuitement.",
+        "Bel gratis": "Appelez gratuitement",
+        "Mail ons": "Écrivez-nous",
+    }
+    for entry in po:
+        entry.msgstr = french_texts[entry.msgid]
+    assert translation.import_po(po) == []  # and uploads again
+    translation.save_target(publish=True)
+
     phone_point = helpline.contact_points.get(contact_type=ContactType.PHONE)
     phone_point.value = "+3224754411"
     helpline.contact_points = [phone_point, helpline.contact_points.get(contact_type=ContactType.EMAIL)]
     helpline.save()
     publish(helpline)
-    source, _ = TranslationSource.get_or_create_from_instance(helpline)
-    source.update_from_db()
-    source.translations.get(target_locale=locales["fr"]).save_target(publish=False)
+    source.update_from_db()  # "Sync translated snippets"
+    translation.save_target(publish=True)
+
     french = HelpLine.objects.get(translation_key=helpline.translation_key, locale=locales["fr"])
-    assert [(p.value, p.label) for p in french.contact_points.all()] == [
-        ("+3224754411", "Appelez gratuitement"),
-        ("116000@childfocus.org", "Écrivez-nous"),
+    assert french.name == "Ligne d'aide 116000"
+    assert [(p.value, p.label, p.locale_id) for p in french.contact_points.all()] == [
+        ("+3224754411", "Appelez gratuitement", locales["fr"].pk),
+        ("116000@childfocus.org", "Écrivez-nous", locales["fr"].pk),
     ]
     assert [(h.weekday, h.opens.hour, h.closes.hour) for h in french.opening_hours.all()] == [(0, 9, 17)]

@@ -24,7 +24,10 @@ def edit_helpline(helpline: HelpLine) -> HelpLine:
     point = helpline.contact_points.get()
     helpline.contact_points = [
         ContactPoint(
-            sync_key=point.sync_key, contact_type=point.contact_type, value="+3224754411", label=point.label
+            translation_key=point.translation_key,
+            contact_type=point.contact_type,
+            value="+3224754411",
+            label=point.label,
         )
     ]
     return helpline

@@ -103,8 +103,8 @@ def test_translated_snippets_share_the_translation_key(helpline_nl, helpline_fr,
 def test_translation_starts_with_the_sources_contact_points_and_its_own_labels(helpline_nl, helpline_fr):
     assert contact_points(helpline_nl) == [("phone", "116000", "Bel gratis 116000")]
     assert contact_points(helpline_fr) == [("phone", "116000", "Appelez gratuitement le 116000")]
-    assert [point.sync_key for point in helpline_fr.contact_points.all()] == [
-        point.sync_key for point in helpline_nl.contact_points.all()
+    assert [point.translation_key for point in helpline_fr.contact_points.all()] == [
+        point.translation_key for point in helpline_nl.contact_points.all()
     ]
 
 

@@ -36,7 +36,7 @@ def _publish(obj) -> None:
 _VOLATILE = {
     "pk",
     "id",
-    "sync_key",
+    "translation_key",
     "latest_revision",
     "live_revision",
     "has_unpublished_changes",

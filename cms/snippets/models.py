@@ -6,7 +6,6 @@ saved as a draft, reviewed, published and audited, one row per locale linked by
 """
 
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -229,9 +228,8 @@ class HelpLine(
         TranslatableField("name"),
         TranslatableField("organisation"),
         TranslatableField("description"),
-        # contact_points and opening_hours are left to HelpLine.save: it copies their values from
-        # the source and keeps each translation's own contact labels. wagtail-localize can only
-        # offer child rows for translation when they are translatable models themselves.
+        TranslatableField("contact_points"),  # labels offered; types and values synchronised
+        # opening_hours are copied from the source by HelpLine.save, never offered.
         *(SynchronizedField(name, overridable=False) for name in SYNCHRONISED_FIELDS),
     ]
 
@@ -284,17 +282,17 @@ class HelpLine(
     def sync_from_source(self, source: "HelpLine") -> None:
         for field_name in self.SYNCHRONISED_FIELDS:
             setattr(self, field_name, getattr(source, field_name))
-        own_labels = {point.sync_key: point.label for point in self.contact_points.all()}
-        self.contact_points = [
-            ContactPoint(
-                sync_key=point.sync_key,
-                contact_type=point.contact_type,
-                value=point.value,
-                label=own_labels.get(point.sync_key, point.label),
-                sort_order=point.sort_order,
+        own = {point.translation_key: point for point in self.contact_points.all()}
+        points = []
+        for source_point in source.contact_points.all():
+            point = own.get(source_point.translation_key) or ContactPoint(
+                translation_key=source_point.translation_key, label=source_point.label
             )
-            for point in source.contact_points.all()
-        ]
+            point.locale_id = self.locale_id
+            point.contact_type, point.value = source_point.contact_type, source_point.value
+            point.sort_order = source_point.sort_order
+            points.append(point)
+        self.contact_points = points
         self.opening_hours = [
             OpeningHours(
                 weekday=hours.weekday,
@@ -352,11 +350,12 @@ class HelpLine(
         ]
 
 
-class ContactPoint(Orderable):
+class ContactPoint(TranslatableMixin, Orderable):
+    """One way to reach a help-line. Its translation_key links the same contact point across
+    translations, so a translated label survives a change of number in the source; its locale
+    always follows its help-line's."""
+
     helpline = ParentalKey(HelpLine, on_delete=models.CASCADE, related_name="contact_points")
-    # Links the same contact point across translations, so a translated label survives
-    # a change of number in the source.
-    sync_key = models.UUIDField(default=uuid.uuid4, editable=False)
     contact_type = models.CharField("type", max_length=20, choices=ContactType.choices)
     value = models.CharField(
         max_length=255,
@@ -365,6 +364,20 @@ class ContactPoint(Orderable):
     label = models.CharField(max_length=255, help_text="How it is shown, e.g. 'Call 116000, day and night'.")
 
     panels = [FieldPanel("contact_type"), FieldPanel("value"), FieldPanel("label")]
+
+    translatable_fields = [
+        TranslatableField("label"),
+        SynchronizedField("contact_type", overridable=False),
+        SynchronizedField("value", overridable=False),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["sort_order"]
+        verbose_name = "contact point"
+
+    def save(self, *args, **kwargs):
+        self.locale_id = self.helpline.locale_id
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
