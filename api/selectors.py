@@ -201,6 +201,42 @@ def resolved_page_keys(
     return sorted(resolved, key=lambda row: (row["path"], row["pk"]))
 
 
+def resolved_pages(
+    *,
+    model: type[Page],
+    visibility: Visibility,
+    chain: Sequence[str],
+    extra_filter: Q | None = None,
+) -> QuerySet:
+    """One visible page per translation, in the best locale of ``chain``, resolved by the database.
+
+    A page in the chain's i-th locale is chosen when no visible translation exists in an earlier
+    one, so the database can count, order and slice without reading every row. Each page is
+    annotated with ``source_published_at`` (its default-locale version's last publication).
+    """
+    visible = visible_pages(model=model, visibility=visibility)
+    ids = [visibility.locale_ids[code] for code in chain if code in visibility.locale_ids]
+    chosen = Q(pk__in=[])
+    for position, locale_id in enumerate(ids):
+        in_this_locale = Q(locale_id=locale_id)
+        for earlier in ids[:position]:
+            in_this_locale &= ~Exists(
+                visible.filter(translation_key=OuterRef("translation_key"), locale_id=earlier)
+            )
+        chosen |= in_this_locale
+    default_id = visibility.locale_ids.get(settings.BAKEN_DEFAULT_LOCALE)
+    source = visible_pages(model=model, visibility=visibility).filter(
+        translation_key=OuterRef("translation_key"), locale_id=default_id
+    )
+    # Filters apply to what is served: a translation is not replaced by its source for failing them.
+    resolved = visible.filter(chosen)
+    if extra_filter is not None:
+        resolved = resolved.filter(extra_filter)
+    return resolved.annotate(source_published_at=Subquery(source.values("last_published_at")[:1])).order_by(
+        "path", "pk"
+    )
+
+
 def page_with_translations(*, model: type[Page], slug: str, visibility: Visibility, chain: Sequence[str]):
     """The visible page with ``slug`` (in any locale) in the best locale of ``chain``, in one query.
 

@@ -251,17 +251,16 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
             extra &= selectors.below_campaign(slug=self.params["campaign"], visibility=self.visibility)
         if self.params.get("updated_since"):
             extra &= Q(last_published_at__gte=self.params["updated_since"])
-        rows = selectors.resolved_page_keys(
+        resolved = selectors.resolved_pages(
             model=FAQPage, visibility=self.visibility, chain=self.chain, extra_filter=extra
         )
-        page = self.page(len(rows))
-        chosen_rows = page.slice(rows)
-        pages = selectors.faq_pages(pks=[row["pk"] for row in chosen_rows])
+        page = self.page(resolved.count())
+        pages = list(page.slice(selectors.with_campaign_slug(resolved)))
         selectors.mark_served(
             pages,
             requested=self.requested,
             locale_codes=self._locale_codes(),
-            source_published_at={row["translation_key"]: row["source_published_at"] for row in chosen_rows},
+            source_published_at={p.translation_key: p.source_published_at for p in pages},
         )
         presenters.present_faq_summaries(pages)
         return page.response(FAQSummarySerializer(pages, many=True).data)
