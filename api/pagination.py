@@ -11,6 +11,8 @@ class Page:
         self.request, self.count, self.limit, self.offset = request, count, limit, offset
 
     def slice(self, items):
+        if self.offset >= self.count:
+            return []  # past the end; also keeps absurd offsets away from the database
         return items[self.offset : self.offset + self.limit]
 
     def _link(self, offset: int | None) -> str | None:
