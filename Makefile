@@ -39,3 +39,57 @@ format: install
 
 clean-db:
 	rm -f db.sqlite3
+
+# --- production server, benchmark, load test (docs/performance.md) --------------------------------
+# `make serve`: gunicorn with the production settings, $(SERVE_WORKERS) sync workers (2 × CPUs + 1),
+# static files collected and served by whitenoise. Configuration comes from the environment only:
+# DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and WAGTAILADMIN_BASE_URL
+# (plus the optional ones in baken/settings/). Behind a TLS proxy, which must set X-Forwarded-Proto;
+# to try it over plain HTTP on this machine, also set DJANGO_SECURE_SSL_REDIRECT=false.
+SERVE_SETTINGS ?= baken.settings.production
+SERVE_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
+SERVE_COLLECTSTATIC ?= 1
+SERVE_REQUIRED_ENV := DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DATABASE_URL REDIS_URL WAGTAILADMIN_BASE_URL
+GUNICORN_ARGS ?=
+
+.PHONY: bench loadtest
+
+serve: install
+	@missing=""; for name in $(SERVE_REQUIRED_ENV); do \
+		[ -n "$$(printenv $$name)" ] || missing="$$missing $$name"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make serve: missing environment variable(s):$$missing" >&2; \
+		echo "  The production server reads its configuration from the environment, e.g." >&2; \
+		echo "  DATABASE_URL=postgres://USER@HOST:5432/DB REDIS_URL=redis://HOST:6379/0" >&2; \
+		echo "  DJANGO_ALLOWED_HOSTS=api.example.org WAGTAILADMIN_BASE_URL=https://api.example.org" >&2; \
+		echo "  DJANGO_SECRET_KEY=<a long random string>   (see docs/performance.md)" >&2; \
+		exit 2; \
+	fi
+	@if [ "$(SERVE_COLLECTSTATIC)" != 0 ]; then \
+		DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(MANAGE) collectstatic --noinput --verbosity 0; \
+	fi
+	@out=$$(DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(MANAGE) migrate --check --noinput 2>&1) || { \
+		if echo "$$out" | grep -q "Error"; then \
+			echo "$$out" | tail -n 3 >&2; \
+			echo "make serve: cannot check the database at DATABASE_URL (see above)." >&2; \
+		else \
+			echo "make serve: the database has unapplied migrations; run:" >&2; \
+			echo "  DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(MANAGE) migrate" >&2; \
+		fi; \
+		exit 2; \
+	}
+	@echo "Serving Baken ($(SERVE_SETTINGS), $(SERVE_WORKERS) workers) on http://$(HOST):$(PORT)/"
+	@exec env DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/gunicorn baken.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $(SERVE_WORKERS) --worker-class sync --preload \
+		--timeout 30 --graceful-timeout 30 --worker-tmp-dir /dev/shm \
+		--error-logfile - --log-level info $(GUNICORN_ARGS)
+
+# `make bench`: seeded benchmark against Wagtail API v2 and the stack's ceiling; results in
+# bench/results/. Knobs: BENCH_SIZES ("100 1000 10000"), BENCH_N (1000), BENCH_DURATION (10 s), ...
+bench: install
+	$(BIN)/python -m bench.run
+
+# `make loadtest`: the production server under a mixed load (LOADTEST_DURATION, LOADTEST_CONNECTIONS).
+loadtest: install
+	$(BIN)/python -m bench.loadtest

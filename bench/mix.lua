@@ -1,0 +1,58 @@
+-- wrk script for `make loadtest`: rotates over the requests listed in the file named by the first
+-- script argument (one per line: path <TAB> If-None-Match <TAB> Accept-Language; empty fields are
+-- not sent), each thread starting at a different line, and tallies the responses by status.
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("thread_number", #threads)
+end
+
+function init(args)
+  requests_list = {}
+  for line in io.lines(args[1]) do
+    local path, etag, language = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)$")
+    if path and path ~= "" then
+      local headers = {}
+      for name, value in pairs(wrk.headers) do headers[name] = value end
+      if etag ~= "" then headers["If-None-Match"] = etag end
+      if language ~= "" then headers["Accept-Language"] = language end
+      table.insert(requests_list, wrk.format("GET", path, headers))
+    end
+  end
+  position = ((thread_number or 1) - 1) * 7
+  statuses = {}
+end
+
+function request()
+  position = position + 1
+  return requests_list[(position % #requests_list) + 1]
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+done = function(summary, latency, requests)
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses") or {}) do
+      merged[status] = (merged[status] or 0) + count
+    end
+  end
+  local parts = {}
+  for status, count in pairs(merged) do
+    table.insert(parts, string.format('"%d":%d', status, count))
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,' ..
+    '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
+    '"latency_us":{"min":%d,"mean":%.1f,"stdev":%.1f,"max":%d,' ..
+    '"p50":%d,"p75":%d,"p90":%d,"p99":%d,"p999":%d},"statuses":{%s}}\n',
+    summary.requests, summary.duration, summary.bytes,
+    e.connect, e.read, e.write, e.status, e.timeout,
+    latency.min, latency.mean, latency.stdev, latency.max,
+    latency:percentile(50), latency:percentile(75), latency:percentile(90),
+    latency:percentile(99), latency:percentile(99.9), table.concat(parts, ",")))
+end
