@@ -116,7 +116,9 @@ class PublicAPIMixin:
     authentication_classes: list = []
     permission_classes: list = []
     renderer_classes = [JSONRenderer]
+    # Query parameters each action accepts; anything else is a 400.
     params_class = params.BaseParams
+    list_params_class = params.ListParams
 
     # Content families a response is built from; their versions key the shared response cache.
     cache_families: tuple[str, ...] = response_cache.FAMILIES
@@ -159,7 +161,7 @@ class PublicAPIMixin:
         )
 
     def get_params_class(self):
-        return self.params_class
+        return self.list_params_class if getattr(self, "action", None) == "list" else self.params_class
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -212,6 +214,7 @@ class LocaleViewSet(PublicAPIMixin, viewsets.ViewSet):
     """The content locales, the default, and each locale's fallback chain."""
 
     cache_families = ()
+    list_params_class = params.BaseParams  # not paginated
 
     @extend_schema(
         responses={200: LocalesSerializer, **ERRORS}, parameters=[params.BaseParams, ACCEPT_LANGUAGE]
@@ -236,9 +239,7 @@ class LocaleViewSet(PublicAPIMixin, viewsets.ViewSet):
 class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"
-
-    def get_params_class(self):
-        return params.FAQListParams if self.action == "list" else params.BaseParams
+    list_params_class = params.FAQListParams
 
     @extend_schema(
         parameters=[params.FAQListParams, ACCEPT_LANGUAGE],
@@ -300,9 +301,6 @@ class CampaignViewSet(PublicAPIMixin, viewsets.ViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"
 
-    def get_params_class(self):
-        return params.ListParams if self.action == "list" else params.BaseParams
-
     @extend_schema(
         parameters=[params.ListParams, ACCEPT_LANGUAGE],
         responses={200: paginated(CampaignSerializer, "PaginatedCampaignList"), **ERRORS},
@@ -346,9 +344,6 @@ class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"
 
-    def get_params_class(self):
-        return params.ListParams if self.action == "list" else params.BaseParams
-
     @extend_schema(
         parameters=[params.ListParams, ACCEPT_LANGUAGE],
         responses={200: paginated(HelpLineSerializer, "PaginatedHelpLineList"), **ERRORS},
@@ -390,9 +385,8 @@ class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
 class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
     cache_families = ("citations", "pages")
     lookup_value_regex = r"[0-9]+"
-
-    def get_params_class(self):
-        return params.CitationListParams if self.action == "list" else params.CitationParams
+    params_class = params.CitationParams
+    list_params_class = params.CitationListParams
 
     @extend_schema(
         operation_id="citations_list",
@@ -488,7 +482,7 @@ class PreviewView(APIView):
 
 @extend_schema(tags=["search"])
 class SearchViewSet(PublicAPIMixin, viewsets.ViewSet):
-    params_class = params.SearchParams
+    params_class = list_params_class = params.SearchParams
 
     @extend_schema(
         parameters=[params.SearchParams, ACCEPT_LANGUAGE],
