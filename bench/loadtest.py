@@ -110,15 +110,6 @@ def main() -> int:
     created = tools.prepare_database(database, fresh=False)
     log(f"== database {database}: {'created' if created else 'exists'}; migrating, loading the demo content")
     manage_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": SETTINGS}
-    for command in (["migrate", "--noinput", "--verbosity", "0"], ["load_demo_content"]):
-        subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", *command],
-            cwd=tools.ROOT,
-            env=manage_env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-
     server = tools.Server(
         "production",
         port=port,
@@ -129,6 +120,14 @@ def main() -> int:
         collectstatic=True,
     )
     try:
+        for command in (["migrate", "--noinput", "--verbosity", "0"], ["load_demo_content"]):
+            subprocess.run(  # noqa: S603
+                [sys.executable, "manage.py", *command],
+                cwd=tools.ROOT,
+                env=manage_env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         server.start(timeout=180)
         worker_count = len(server.worker_pids())
         log(f"== make serve: {worker_count} workers on 127.0.0.1:{port}")

@@ -617,15 +617,14 @@ def main() -> int:
     from bench import seed
     from cms.demo.loader import load_demo_content
 
-    t0 = time.monotonic()
-    call_command("migrate", interactive=False, verbosity=0)
-    load_demo_content(log=lambda message: None)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    log(f"== migrated, demo content and static files ready in {time.monotonic() - t0:.1f} s")
-
     code_before = tools.code_state()
     runs, seedings = [], []
     try:
+        t0 = time.monotonic()
+        call_command("migrate", interactive=False, verbosity=0)
+        load_demo_content(log=lambda message: None)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        log(f"== migrated, demo content and static files ready in {time.monotonic() - t0:.1f} s")
         for n in cfg.sizes:
             existing = seed.seeded_count("nl")
             if existing > n:
