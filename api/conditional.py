@@ -12,21 +12,19 @@ import time
 from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 
-def cache_control(valid_until: dt.datetime | None = None) -> dict:
+def cache_control_header(valid_until: dt.datetime | None = None) -> str:
     max_age = settings.BAKEN_API_CACHE_MAX_AGE
     if valid_until is not None:
         # Never let a CDN or browser keep a response past a scheduled change or an opening-hours boundary.
         max_age = max(0, min(max_age, int((valid_until - timezone.now()).total_seconds())))
-    return {
-        "public": True,
-        "max_age": max_age,
-        "stale_while_revalidate": settings.BAKEN_API_CACHE_STALE_WHILE_REVALIDATE,
-        "stale_if_error": settings.BAKEN_API_CACHE_STALE_IF_ERROR,
-    }
+    return (
+        f"public, max-age={max_age}, "
+        f"stale-while-revalidate={settings.BAKEN_API_CACHE_STALE_WHILE_REVALIDATE}, "
+        f"stale-if-error={settings.BAKEN_API_CACHE_STALE_IF_ERROR}"
+    )
 
 
 def make_cacheable(request, response, *, valid_until: dt.datetime | None = None):
@@ -40,7 +38,7 @@ def make_cacheable(request, response, *, valid_until: dt.datetime | None = None)
     response["Last-Modified"] = http_date(
         last_modified(etag, getattr(request, "baken_previous_validators", None))
     )
-    patch_cache_control(response, **cache_control(valid_until))
+    response["Cache-Control"] = cache_control_header(valid_until)
     return _not_modified_or(request, response)
 
 
@@ -59,24 +57,27 @@ def last_modified(etag: str, previous: dict | None) -> int:
     return max(now, before + 1)
 
 
-def answer_cached(request, response, *, valid_until: dt.datetime):
-    patch_cache_control(response, **cache_control(valid_until))
-    return _not_modified_or(request, response)
+# What a 304 repeats of the response it stands for.
+NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language")
+
+
+def not_modified(request, *, etag: str, last_modified: str | None) -> bool:
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        return if_none_match.strip() == "*" or etag in parse_etags(if_none_match)
+    if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    if not if_modified_since:
+        return False
+    # Dates are only trusted where the shared cache keeps them stable between requests.
+    since = parse_http_date_safe(if_modified_since)
+    modified = parse_http_date_safe(last_modified or "")
+    return bool(settings.BAKEN_API_RESPONSE_CACHE and since and modified and modified <= since)
 
 
 def _not_modified_or(request, response):
-    etag = response["ETag"]
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match:
-        not_modified = etag in parse_etags(if_none_match) or if_none_match.strip() == "*"
-    else:
-        # Dates are only trusted where the shared cache keeps them stable between requests.
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        modified = parse_http_date_safe(response.get("Last-Modified", ""))
-        not_modified = bool(settings.BAKEN_API_RESPONSE_CACHE and since and modified and modified <= since)
-    if not_modified:
+    if not_modified(request, etag=response["ETag"], last_modified=response.get("Last-Modified")):
         answer = HttpResponseNotModified()
-        for header in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Language"):
+        for header in NOT_MODIFIED_HEADERS:
             if header in response:
                 answer[header] = response[header]
         return answer

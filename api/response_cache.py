@@ -8,56 +8,153 @@ served again — on any process that shares the cache (Redis). Entries also neve
 the next moment content changes by the clock alone: a scheduled go-live or expiry, or a
 help-line opening or closing (``open_now``).
 
+A hit costs one small round trip: the current versions. Each process keeps the entries it
+served recently in memory (``BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES``), so the body itself only
+crosses the network when the process has not seen it yet; the versions decide, every time,
+whether it may still be served. Redis is read and written as raw bytes through one client
+per process.
+
 If the cache is unreachable the API keeps answering from the database.
 """
 
-import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import pickle
+import threading
 import uuid
 import zoneinfo
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "baken:api:v1"
 FAMILIES = ("pages", "helplines", "citations")
-
-
-def _cache():
-    return caches[settings.BAKEN_API_RESPONSE_CACHE_ALIAS]
+# Headers that are decided per answer, never replayed from an entry.
+_NOT_STORED = frozenset({"cache-control", "set-cookie", "date", "expires"})
 
 
 def enabled() -> bool:
     return settings.BAKEN_API_RESPONSE_CACHE
 
 
+# --- the shared store: raw bytes ---------------------------------------------------------------
+
+
+class _DjangoCacheStore:
+    """Any Django cache backend (local memory by default)."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def get_many(self, keys: list[str]) -> list:
+        found = self.cache.get_many(keys)
+        return [found.get(key) for key in keys]
+
+    def set(self, key: str, value: bytes, timeout: int | None) -> None:
+        self.cache.set(key, value, timeout=timeout)
+
+    def set_many(self, values: dict, timeout: int | None) -> None:
+        self.cache.set_many(values, timeout=timeout)
+
+    def add(self, key: str, value: bytes) -> None:
+        self.cache.add(key, value, timeout=None)
+
+
+class _RedisStore:
+    """Django's Redis cache, bypassed for speed: one client per process, values as raw bytes.
+
+    Keys go through the cache's own ``make_key`` so KEY_PREFIX and versioning still apply.
+    """
+
+    def __init__(self, cache: RedisCache):
+        self.make_key = functools.lru_cache(maxsize=8192)(cache.make_and_validate_key)
+        self.client = cache._cache.get_client(write=True)
+
+    def get_many(self, keys: list[str]) -> list:
+        return self.client.mget([self.make_key(key) for key in keys])
+
+    def set(self, key: str, value: bytes, timeout: int | None) -> None:
+        self.client.set(self.make_key(key), value, ex=timeout)
+
+    def set_many(self, values: dict, timeout: int | None) -> None:
+        with self.client.pipeline(transaction=False) as pipe:
+            for key, value in values.items():
+                pipe.set(self.make_key(key), value, ex=timeout)
+            pipe.execute()
+
+    def add(self, key: str, value: bytes) -> None:
+        self.client.set(self.make_key(key), value, nx=True)
+
+
+@functools.cache
+def _store():
+    cache = caches[settings.BAKEN_API_RESPONSE_CACHE_ALIAS]
+    return _RedisStore(cache) if isinstance(cache, RedisCache) else _DjangoCacheStore(cache)
+
+
+def shared_get(key: str):
+    """A memoised value (pickled) from the shared cache, or None; outages are a miss."""
+    try:
+        (raw,) = _store().get_many([key])
+    except Exception:
+        return None
+    return None if raw is None else pickle.loads(raw)  # noqa: S301 - written by shared_set only
+
+
+def shared_set(key: str, value, *, timeout: int) -> None:
+    try:
+        _store().set(key, pickle.dumps(value), timeout)
+    except Exception:
+        logger.warning("Could not write %s to the shared cache", key, exc_info=True)
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
 def _version_key(family: str) -> str:
     return f"{PREFIX}:version:{family}"
 
 
-def current_versions(families) -> dict | None:
+_VERSION_KEYS = [_version_key(family) for family in FAMILIES]
+
+
+def _read_versions() -> dict[str, bytes]:
+    """Every family's version in one round trip; a missing one is created, never assumed."""
+    values = _store().get_many(_VERSION_KEYS)
+    if None in values:
+        # After a flush or eviction: a fresh random version, so no older entry can match it.
+        for key, value in zip(_VERSION_KEYS, values, strict=True):
+            if value is None:
+                _store().add(key, uuid.uuid4().hex.encode())
+        values = _store().get_many(_VERSION_KEYS)
+    return dict(zip(FAMILIES, values, strict=True))
+
+
+def current_versions(families=FAMILIES) -> dict | None:
     """The families' current versions, or None when the cache cannot be reached."""
     try:
-        found = _cache().get_many([_version_key(family) for family in families])
+        versions = _read_versions()
     except Exception:  # a cache outage must not take the API down
         logger.warning("API response cache unreachable; serving from the database", exc_info=True)
         return None
-    return {family: found.get(_version_key(family), "0") for family in families}
+    return {family: versions[family] for family in families}
 
 
 def bump(families) -> None:
     try:
-        _cache().set_many({_version_key(family): uuid.uuid4().hex for family in families}, timeout=None)
+        _store().set_many({_version_key(family): uuid.uuid4().hex.encode() for family in families}, None)
     except Exception:
         logger.error("Could not invalidate the API response cache for %s", families, exc_info=True)
 
@@ -67,57 +164,162 @@ def bump_after_commit(families) -> None:
     transaction.on_commit(lambda: bump(families))
 
 
+# --- entries -----------------------------------------------------------------------------------
+
+
 def entry_key(*, path: str, query: list[tuple[str, str]], language: str) -> str:
     raw = "\n".join([path, language, *(f"{name}={value}" for name, value in sorted(query))])
     return f"{PREFIX}:response:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def request_entry_key(request) -> str:
+@functools.lru_cache(maxsize=4096)
+def _entry_key_for(path: str, query_string: str, accept_language: str) -> str:
+    from django.http import QueryDict
+
     from api.languages import choose_language
 
-    locale_param = request.GET.get("locale")
+    query = QueryDict(query_string)
+    locale_param = query.get("locale")
     language = choose_language(
         locale_param=locale_param if locale_param in settings.BAKEN_LOCALES else None,
-        accept_language=request.headers.get("Accept-Language", ""),
+        accept_language=accept_language,
     )
     return entry_key(
-        path=request.path,
-        query=[(name, value) for name, values in request.GET.lists() for value in values],
+        path=path,
+        query=[(name, value) for name, values in query.lists() for value in values],
         language=language.code,
     )
 
 
+def request_entry_key(request) -> str:
+    return _entry_key_for(
+        request.path, request.META.get("QUERY_STRING", ""), request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    )
+
+
+class _LocalEntries:
+    """The entries this process served recently, least recently used dropped first, by size."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, dict] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        size = len(entry["content"]) + 512
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= old["size"]
+            entry["size"] = size
+            self.entries[key] = entry
+            self.size += size
+            while self.size > self.max_bytes:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= dropped["size"]
+
+    def discard(self, key: str) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= old["size"]
+
+
+@functools.cache
+def _local() -> _LocalEntries:
+    return _LocalEntries(settings.BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES)
+
+
 def lookup(key: str, request=None) -> dict | None:
-    """The entry for ``key`` if still valid: one round trip for the entry and every version.
+    """The entry for ``key`` if still valid, in one round trip.
 
     A stale entry's ETag and Last-Modified are left on ``request`` so the response that replaces
     it keeps its Last-Modified when nothing changed, and gets a later one when something did.
     """
-    version_keys = {family: _version_key(family) for family in FAMILIES}
+    local = _local().get(key)
     try:
-        found = _cache().get_many([key, *version_keys.values()])
+        if local is not None:
+            values = _store().get_many(_VERSION_KEYS)
+            entry = local
+        else:
+            raw, *values = _store().get_many([key, *_VERSION_KEYS])
+            if raw is None:
+                return None
+            entry = pickle.loads(raw)  # noqa: S301 - written by this module only, into our own cache
+            _local().put(key, entry)
     except Exception:
         return None
-    raw = found.get(key)
-    if raw is None:
-        return None
-    entry = pickle.loads(raw)  # noqa: S301 - written by this module only, into our own cache
-    current = {family: found.get(version_keys[family], "0") for family in entry["versions"]}
-    if entry["versions"] != current or entry["valid_until"] <= timezone.now():
+    current = dict(zip(FAMILIES, values, strict=True))
+    if any(current[family] != version for family, version in entry["versions"].items()) or (
+        entry["valid_until"] <= timezone.now()
+    ):
+        _local().discard(key)
         if request is not None:
-            request.baken_previous_validators = {
-                "etag": entry["headers"].get("ETag"),
-                "last_modified": entry["headers"].get("Last-Modified"),
-            }
+            request.baken_previous_validators = entry["validators"]
         return None
     return entry
+
+
+def mark_for_storage(response, *, key: str, versions: dict, valid_until: dt.datetime) -> None:
+    """Let ``CachedResponseMiddleware`` store this response once every middleware has seen it."""
+    response.baken_cache_entry = (key, versions, valid_until)
+
+
+def store(key: str, response: HttpResponse, *, versions: dict, valid_until: dt.datetime) -> None:
+    seconds = int((valid_until - timezone.now()).total_seconds())
+    timeout = min(settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT, seconds)
+    if timeout <= 0:
+        return
+    headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
+    entry = {
+        "versions": versions,
+        "valid_until": valid_until,
+        "content": response.content,
+        "headers": headers,
+        "validators": {"etag": response.get("ETag"), "last_modified": response.get("Last-Modified")},
+    }
+    try:
+        _store().set(key, pickle.dumps(entry), timeout)
+    except Exception:
+        logger.warning("Could not store an API response in the cache", exc_info=True)
+        return
+    _local().put(key, entry)
+
+
+def as_response(entry: dict, request) -> HttpResponse:
+    """The stored answer, or a 304 when the client's validators match it."""
+    from api import conditional
+
+    etag = entry["validators"]["etag"]
+    if conditional.not_modified(request, etag=etag, last_modified=entry["validators"]["last_modified"]):
+        response = HttpResponseNotModified()
+        for name, value in entry["headers"]:
+            if name in conditional.NOT_MODIFIED_HEADERS:
+                response[name] = value
+    else:
+        response = HttpResponse(entry["content"])
+        for name, value in entry["headers"]:
+            response[name] = value
+    response["Cache-Control"] = conditional.cache_control_header(entry["valid_until"])
+    return response
 
 
 class CachedResponseMiddleware:
     """Answers repeated public API reads from the shared cache before any other work is done.
 
-    Only GET/HEAD reads of the public endpoints; the view stores what it renders (see
-    ``PublicAPIMixin``). Placed early in MIDDLEWARE so a hit costs one cache round trip.
+    Only GET/HEAD reads of the public endpoints. Placed right after SecurityMiddleware (which
+    must still redirect plain HTTP), so a hit skips every other middleware; entries keep the
+    headers those middlewares added when the response was first built.
     """
 
     EXCLUDED = ("/api/v1/preview/", "/api/v1/schema/", "/api/v1/docs/")
@@ -126,61 +328,34 @@ class CachedResponseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
+        if not (
             enabled()
             and request.method in ("GET", "HEAD")
             and request.path.startswith("/api/v1/")
             and not request.path.startswith(self.EXCLUDED)
         ):
-            entry = lookup(request_entry_key(request), request)
-            if entry is not None:
-                from api import conditional
-
-                return conditional.answer_cached(
-                    request, as_response(entry), valid_until=entry["valid_until"]
-                )
-        return self.get_response(request)
-
-
-def load(key: str, versions: dict) -> dict | None:
-    try:
-        raw = _cache().get(key)
-    except Exception:
-        return None
-    if raw is None:
-        return None
-    entry = pickle.loads(raw)  # noqa: S301 - written by this module only, into our own cache
-    if entry["versions"] != versions or entry["valid_until"] <= timezone.now():
-        return None
-    return entry
+            return self.get_response(request)
+        entry = lookup(request_entry_key(request), request)
+        if entry is not None:
+            return as_response(entry, request)
+        response = self.get_response(request)
+        pending = getattr(response, "baken_cache_entry", None)
+        if pending is not None and response.status_code == 200:
+            key, versions, valid_until = pending
+            store(key, response, versions=versions, valid_until=valid_until)
+        return response
 
 
-def store(key: str, response: HttpResponse, *, versions: dict, valid_until: dt.datetime) -> None:
-    seconds = int((valid_until - timezone.now()).total_seconds())
-    timeout = min(settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT, seconds)
-    if timeout <= 0:
-        return
-    entry = {
-        "versions": versions,
-        "valid_until": valid_until,
-        "content": response.content,
-        "headers": {
-            name: response[name]
-            for name in ("Content-Type", "Content-Language", "Vary", "ETag", "Last-Modified")
-            if name in response
-        },
-    }
-    try:
-        _cache().set(key, pickle.dumps(entry), timeout=timeout)
-    except Exception:
-        logger.warning("Could not store an API response in the cache", exc_info=True)
+def forget_process_state(*, setting, **kwargs) -> None:
+    """Tests swap caches and settings: drop what this process derived from them."""
+    if setting in ("CACHES", "BAKEN_API_RESPONSE_CACHE_ALIAS", "BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES"):
+        _store.cache_clear()
+        _local.cache_clear()
+    if setting in ("BAKEN_LOCALES", "BAKEN_LOCALE_FALLBACKS", "LANGUAGES"):
+        _entry_key_for.cache_clear()
 
 
-def as_response(entry: dict) -> HttpResponse:
-    response = HttpResponse(entry["content"], content_type=entry["headers"]["Content-Type"])
-    for name, value in entry["headers"].items():
-        response[name] = value
-    return response
+setting_changed.connect(forget_process_state, dispatch_uid="baken-response-cache-settings")
 
 
 # --- when content changes by the clock -------------------------------------------------------
@@ -190,15 +365,11 @@ def next_transition(*, versions: dict, now: dt.datetime) -> dt.datetime:
     """The next scheduled go-live/expiry or opening-hours boundary, memoised per content version."""
     horizon = now + dt.timedelta(seconds=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
     key = f"{PREFIX}:next-transition:" + hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()
-    try:
-        memo = _cache().get(key)
-    except Exception:
-        memo = None
+    memo = shared_get(key)
     if memo is not None and memo > now:
         return min(memo, horizon)
     moment = _compute_next_transition(now)
-    with contextlib.suppress(Exception):
-        _cache().set(key, moment, timeout=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
+    shared_set(key, moment, timeout=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
     return min(moment, horizon)
 
 

@@ -11,10 +11,11 @@ import datetime as dt
 import hashlib
 import logging
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Min
 from wagtail.models import Revision
+
+from api import response_cache
 
 logger = logging.getLogger(__name__)
 
@@ -29,18 +30,12 @@ def _memo_key(versions: dict) -> str:
 def next_scheduled_publication(*, versions: dict | None) -> dt.datetime:
     key = _memo_key(versions) if versions is not None else None
     if key is not None:
-        try:
-            memo = cache.get(key)
-        except Exception:  # a cache outage only costs a query
-            memo = None
+        memo = response_cache.shared_get(key)  # a cache outage only costs a query
         if memo is not None:
             return memo
     moment = Revision.objects.aggregate(next=Min("approved_go_live_at"))["next"] or NEVER
     if key is not None:
-        try:
-            cache.set(key, moment, timeout=3600)
-        except Exception:
-            logger.warning("Could not memoise the next scheduled publication", exc_info=True)
+        response_cache.shared_set(key, moment, timeout=3600)
     return moment
 
 

@@ -131,13 +131,17 @@ class PublicAPIMixin:
             return super().dispatch(request, *args, **kwargs)
 
     def _dispatch_through_cache(self, request, *args, **kwargs):
-        # Hits are answered by response_cache.CachedResponseMiddleware; here a miss is stored,
-        # under the versions read before the database was.
-        versions = response_cache.current_versions(self.cache_families)
+        # Hits are answered by response_cache.CachedResponseMiddleware; a miss is stored there,
+        # under the versions read here, before the database was.
+        self.versions = response_cache.current_versions()
         response = super().dispatch(request, *args, **kwargs)
-        if versions is not None and response.status_code == 200:
-            key = response_cache.request_entry_key(request)
-            response_cache.store(key, response, versions=versions, valid_until=self.valid_until)
+        if self.versions is not None and response.status_code == 200:
+            response_cache.mark_for_storage(
+                response,
+                key=response_cache.request_entry_key(request),
+                versions={family: self.versions[family] for family in self.cache_families},
+                valid_until=self.valid_until,
+            )
         return response
 
     def initial(self, request, *args, **kwargs):
@@ -150,12 +154,13 @@ class PublicAPIMixin:
             accept_language=request.headers.get("Accept-Language", ""),
         )
         now = timezone.now()
-        scheduling.publish_if_due(now=now, versions=response_cache.current_versions(response_cache.FAMILIES))
+        versions = getattr(self, "versions", None)
+        if versions is None:
+            versions = self.versions = response_cache.current_versions()
+        scheduling.publish_if_due(now=now, versions=versions)
         self.visibility = selectors.current_visibility(now=now)
         self.valid_until = (
-            response_cache.next_transition(
-                versions=response_cache.current_versions(self.cache_families) or {}, now=self.visibility.now
-            )
+            response_cache.next_transition(versions=versions or {}, now=self.visibility.now)
             if response_cache.enabled()
             else None
         )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from cms.importers.faq_pages import list_items
-from cms.snippets.models import ContactPoint, ContactType
+from cms.snippets.models import ContactPoint, ContactType, HelpLine
 from tests.conftest import publish
 from tests.factories import HelpLineFactory, SourceCitationFactory
 
@@ -343,3 +343,46 @@ def test_an_unrelated_change_keeps_last_modified(
     again = client.get("/api/v1/citations/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304
     assert again["ETag"] == first["ETag"]
+
+
+def test_a_hit_repeats_every_header_of_the_first_answer_except_its_freshness(
+    client, response_cache, content, django_assert_num_queries
+):
+    url = "/api/v1/faqs/veelgestelde-vragen/?locale=fr"
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    per_answer = {"Cache-Control", "Date"}
+    assert {name: value for name, value in second.items() if name not in per_answer} == {
+        name: value for name, value in first.items() if name not in per_answer
+    }
+    # Headers added by middleware the hit never reaches are replayed from the entry.
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == first["X-Frame-Options"]
+    assert second["Content-Language"] == "fr"
+    assert second["Cache-Control"].startswith("public, max-age=")
+
+
+def test_an_entry_remembered_in_memory_is_not_served_after_the_shared_cache_is_flushed(
+    client, response_cache, content
+):
+    url = "/api/v1/helplines/child-focus-116000/"
+    assert client.get(url).json()["name"] == "Hulplijn 116000"
+    cache.clear()  # versions and entries gone from the shared cache; this process still holds the entry
+    # A change no signal reported: only fresh versions (never a default one) keep the old entry out.
+    HelpLine.objects.filter(pk=content["helpline"].pk).update(name="Hulplijn 116000 (gewijzigd)")
+    assert client.get(url).json()["name"] == "Hulplijn 116000 (gewijzigd)"
+
+
+def test_entries_kept_in_memory_are_bounded_by_size():
+    from api.response_cache import _LocalEntries
+
+    local = _LocalEntries(max_bytes=3 * (100 + 512))
+    for index in range(4):
+        local.put(f"entry-{index}", {"content": b"x" * 100})
+    assert local.get("entry-0") is None
+    assert [local.get(f"entry-{index}") is not None for index in (1, 2, 3)] == [True, True, True]
+    assert local.size == 3 * (100 + 512)
+    local.put("too-big", {"content": b"x" * 4096})
+    assert local.get("too-big") is None
+    assert local.get("entry-1") is not None

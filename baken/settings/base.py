@@ -50,9 +50,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after the HTTPS redirect: a cached API answer skips everything below.
+    "api.response_cache.CachedResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "api.response_cache.CachedResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -256,6 +257,8 @@ if env("BAKEN_CDN_CLOUDFLARE_ZONE_ID", default=""):
 BAKEN_API_RESPONSE_CACHE = env.bool("BAKEN_API_RESPONSE_CACHE", default=True)
 BAKEN_API_RESPONSE_CACHE_ALIAS = "default"
 BAKEN_API_RESPONSE_CACHE_TIMEOUT = env.int("BAKEN_API_RESPONSE_CACHE_TIMEOUT", default=300)
+# Per process: recently served entries kept in memory, so a hit only fetches the versions.
+BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES = env.int("BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES", default=32 << 20)
 
 LOGGING = {
     "version": 1,
