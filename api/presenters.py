@@ -72,15 +72,17 @@ def _item_values(items) -> list[int]:
 
 
 def present_faq_summaries(pages) -> None:
-    """Pages come from ``selectors.faq_pages`` (annotated with ``campaign_slug``)."""
+    """Pages are annotated with ``campaign_slug`` (``selectors.with_campaign_slug``)."""
     for page in pages:
-        page.api_question_count = sum(len(questions) for _, questions in _raw_questions(page))
+        page.api_question_count = page.question_count
         page.api_campaign_slug = getattr(page, "campaign_slug", None)
 
 
 def present_faq_detail(page, *, translations, visibility, chain, requested: str) -> None:
     present_faq_summaries([page])
     raw = list(_raw_questions(page))
+    # Counted from the body served: a previewed draft's differs from the stored count.
+    page.api_question_count = sum(len(questions) for _, questions in raw)
     helpline_ids = [pk for _, questions in raw for q in questions for pk in _item_values(q.get("helplines"))]
     citation_ids = [pk for _, questions in raw for q in questions for pk in _item_values(q.get("citations"))]
     helplines = selectors.helplines_by_source_pk(

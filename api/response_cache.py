@@ -40,6 +40,9 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 PREFIX = "baken:api:v1"
+# Part of every entry and memo key: bumped when their stored shape changes, so servers of
+# different releases sharing one Redis never read each other's entries.
+FORMAT = 2
 FAMILIES = ("pages", "helplines", "citations")
 # Headers that are decided per answer, never replayed from an entry.
 _NOT_STORED = frozenset({"cache-control", "set-cookie", "date", "expires"})
@@ -120,6 +123,34 @@ def shared_set(key: str, value, *, timeout: int) -> None:
         logger.warning("Could not write %s to the shared cache", key, exc_info=True)
 
 
+def memoised(key: str, compute, *, now: dt.datetime | None = None, valid_until=None):
+    """``compute()``, remembered in the shared cache under ``key``, which must name the content
+    versions it depends on (``version_tag``).
+
+    ``valid_until``, when the value also depends on the clock, is called once the value is
+    computed and gives the moment it stops being true (see ``next_transition``); ``now`` is the
+    request's moment. Computed afresh when the cache is unreachable or ``BAKEN_API_MEMOS`` is off.
+    Like response entries, memos last at most ``BAKEN_API_RESPONSE_CACHE_TIMEOUT``, which bounds
+    what a write that sends no signal can leave behind.
+    """
+    if not settings.BAKEN_API_MEMOS:
+        return compute()
+    found = shared_get(f"{key}:{FORMAT}")
+    if found is not None:
+        value, until = found
+        if until is None or (now is not None and until > now):
+            return value
+    value = compute()
+    until = valid_until() if valid_until else None
+    shared_set(f"{key}:{FORMAT}", (value, until), timeout=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
+    return value
+
+
+def version_tag(versions: dict, *families: str) -> str:
+    """A short, key-safe label of these families' versions."""
+    return "-".join(versions[family].decode() for family in families)
+
+
 # --- versions ----------------------------------------------------------------------------------
 
 
@@ -169,7 +200,7 @@ def bump_after_commit(families) -> None:
 
 def entry_key(*, path: str, query: list[tuple[str, str]], language: str) -> str:
     raw = "\n".join([path, language, *(f"{name}={value}" for name, value in sorted(query))])
-    return f"{PREFIX}:response:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"{PREFIX}:response:{FORMAT}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -12,6 +12,7 @@ served in another language than the one asked for.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, reduce
@@ -19,6 +20,8 @@ from operator import or_
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
+    DateTimeField,
     Exists,
     Model,
     OuterRef,
@@ -26,11 +29,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
+from api import response_cache
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage
 from cms.snippets.models import HelpLine, SourceCitation
 
@@ -78,19 +83,40 @@ class Visibility:
         )
 
 
-def current_visibility(*, now: dt.datetime | None = None) -> Visibility:
-    """One query: the tops of the subtrees hidden by unpublished, expired, scheduled or restricted pages."""
+def current_visibility(*, now: dt.datetime | None = None, versions: dict | None = None) -> Visibility:
+    """The tops of the subtrees hidden by unpublished, expired, scheduled or restricted pages.
+
+    Only pages with children can hide a subtree (hidden pages without children are caught by
+    ``page_filter`` itself), and they are few: their rows are read once per content version
+    (``versions``, see api.response_cache) and judged against ``now`` on every request.
+    """
     now = now or timezone.now()
-    not_shown = ~Q(live=True) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
-    # Hidden pages without children are caught by page_filter itself; only subtrees need prefixes.
-    hidden_parents = Page.objects.filter(not_shown, numchild__gt=0).values_list("path", flat=True)
-    restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
-    paths = sorted(set(hidden_parents.order_by().union(restricted.order_by())))
+    if versions is None:
+        candidates = _subtree_candidates()
+    else:
+        key = f"baken:api:v1:subtree-candidates:{response_cache.version_tag(versions, 'pages')}"
+        candidates = response_cache.memoised(key, _subtree_candidates)
+    hidden = {
+        path
+        for path, live, go_live_at, expire_at in candidates
+        if not (live and (expire_at is None or expire_at > now) and (go_live_at is None or go_live_at <= now))
+    }
     tops: list[str] = []
-    for path in paths:
+    for path in sorted(hidden):
         if not tops or not path.startswith(tops[-1]):
             tops.append(path)
     return Visibility(now=now, hidden_subtree_paths=tuple(tops), locale_ids=locale_ids())
+
+
+def _subtree_candidates() -> list[tuple]:
+    """(path, live, go_live_at, expire_at) of every page with children, and of every restricted
+    page (as never live), in one query."""
+    parents = Page.objects.filter(numchild__gt=0).values_list("path", "live", "go_live_at", "expire_at")
+    never = Value(None, output_field=DateTimeField())
+    restricted = PageViewRestriction.objects.values_list(
+        "page__path", Value(False, output_field=BooleanField()), never, never
+    )
+    return list(parents.order_by().union(restricted.order_by(), all=True))
 
 
 @cache
@@ -224,17 +250,100 @@ def resolved_pages(
                 visible.filter(translation_key=OuterRef("translation_key"), locale_id=earlier)
             )
         chosen |= in_this_locale
-    default_id = visibility.locale_ids.get(settings.BAKEN_DEFAULT_LOCALE)
-    source = visible_pages(model=model, visibility=visibility).filter(
-        translation_key=OuterRef("translation_key"), locale_id=default_id
-    )
     # Filters apply to what is served: a translation is not replaced by its source for failing them.
     resolved = visible.filter(chosen)
     if extra_filter is not None:
         resolved = resolved.filter(extra_filter)
-    return resolved.annotate(source_published_at=Subquery(source.values("last_published_at")[:1])).order_by(
-        "path", "pk"
+    return with_source_published_at(resolved, model=model, visibility=visibility).order_by("path", "pk")
+
+
+def with_source_published_at(queryset: QuerySet, *, model: type[Page], visibility: Visibility) -> QuerySet:
+    """Annotate each page with ``source_published_at``: when its visible default-locale version was
+    last published (None when there is none)."""
+    default_id = visibility.locale_ids.get(settings.BAKEN_DEFAULT_LOCALE)
+    source = visible_pages(model=model, visibility=visibility).filter(
+        translation_key=OuterRef("translation_key"), locale_id=default_id
     )
+    return queryset.annotate(source_published_at=Subquery(source.values("last_published_at")[:1]))
+
+
+def faq_list_pks(
+    *,
+    visibility: Visibility,
+    chain: Sequence[str],
+    campaign: str | None = None,
+    updated_since: dt.datetime | None = None,
+    versions: dict | None = None,
+) -> list[int]:
+    """The ids of the FAQ pages a list shows, in order: one per translation, in the best locale.
+
+    Counting and ordering them reads every matching row, so the ids are memoised per content
+    version (``versions``) until the next scheduled change; each request then reads only the
+    rows of its own page of results (``faq_summaries``).
+    """
+
+    def compute() -> list[int]:
+        extra = Q()
+        if campaign:
+            extra &= below_campaign(slug=campaign, visibility=visibility)
+        if updated_since:
+            extra &= Q(last_published_at__gte=updated_since)
+        resolved = resolved_pages(model=FAQPage, visibility=visibility, chain=chain, extra_filter=extra)
+        return list(resolved.values_list("pk", flat=True))
+
+    if versions is None:
+        return compute()
+    query = repr((tuple(chain), campaign, updated_since.isoformat() if updated_since else None))
+    key = (
+        f"baken:api:v1:faq-list:{response_cache.version_tag(versions, 'pages')}:"
+        f"{hashlib.sha256(query.encode()).hexdigest()}"
+    )
+    return response_cache.memoised(
+        key,
+        compute,
+        now=visibility.now,
+        valid_until=lambda: response_cache.next_transition(versions=versions, now=visibility.now),
+    )
+
+
+def faq_summaries(*, pks: Sequence[int], visibility: Visibility, requested: str) -> list[FAQPage]:
+    """The FAQ pages with these ids, in this order, with what a list item shows (one query)."""
+    pages = with_campaign_slug(
+        with_source_published_at(
+            # Visibility again: even a memo gone wrong could not put a hidden page in a list.
+            visible_pages(model=FAQPage, visibility=visibility)
+            .filter(pk__in=list(pks))
+            .only(*_DECIDING_FIELDS, "question_count"),
+            model=FAQPage,
+            visibility=visibility,
+        )
+    ).in_bulk()
+    ordered = [pages[pk] for pk in pks if pk in pages]
+    mark_served(
+        ordered,
+        requested=requested,
+        locale_codes=_locale_codes(visibility),
+        source_published_at={page.translation_key: page.source_published_at for page in ordered},
+    )
+    return ordered
+
+
+# What visibility, translation resolution and the links between translations need of a page.
+_DECIDING_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "translation_key",
+    "locale_id",
+    "slug",
+    "title",
+    "live",
+    "go_live_at",
+    "expire_at",
+    "first_published_at",
+    "last_published_at",
+    "url_path",
+)
 
 
 def page_with_translations(*, model: type[Page], slug: str, visibility: Visibility, chain: Sequence[str]):
@@ -244,11 +353,12 @@ def page_with_translations(*, model: type[Page], slug: str, visibility: Visibili
     locale and slug, or ``(None, [])``.
     """
     # A simple query, visibility applied in memory: every translation of the pages with this slug.
+    # Only the columns that decide; the content of the one page served is read afterwards.
     candidates = list(
         with_campaign_slug(
             model.objects.filter(
                 translation_key__in=model.objects.filter(slug=slug).values("translation_key")
-            )
+            ).only(*_DECIDING_FIELDS)
         )
     )
     # The slug must belong to a visible page: a draft's slug leads nowhere, not even to its translations.
@@ -272,6 +382,15 @@ def page_with_translations(*, model: type[Page], slug: str, visibility: Visibili
     if not resolved:
         return None, []
     chosen = next(page for page in translations if page.pk == resolved[0]["pk"])
+    content_fields = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.attname in chosen.get_deferred_fields()
+    ]
+    if content_fields:
+        values = model.objects.filter(pk=chosen.pk).values_list(*content_fields).get()
+        for name, value in zip(content_fields, values, strict=True):
+            setattr(chosen, name, value)
     chosen.source_published_at = source_times(translations, visibility=visibility)
     codes = _locale_codes(visibility)
     links = sorted(

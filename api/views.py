@@ -1,7 +1,6 @@
 """Public read API v1 views. Query logic lives in ``api.selectors``; shapes in ``api.serializers``."""
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,7 +12,17 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import conditional, csl, params, presenters, preview, response_cache, scheduling, selectors
+from api import (
+    conditional,
+    csl,
+    params,
+    presenters,
+    preview,
+    representations,
+    response_cache,
+    scheduling,
+    selectors,
+)
 from api.errors import problem_response
 from api.languages import choose_language, fallback_chain
 from api.pagination import Page
@@ -158,7 +167,7 @@ class PublicAPIMixin:
         if versions is None:
             versions = self.versions = response_cache.current_versions()
         scheduling.publish_if_due(now=now, versions=versions)
-        self.visibility = selectors.current_visibility(now=now)
+        self.visibility = selectors.current_visibility(now=now, versions=versions)
         self.valid_until = (
             response_cache.next_transition(versions=versions or {}, now=self.visibility.now)
             if response_cache.enabled()
@@ -252,24 +261,19 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
     )
     def list(self, request):
         """FAQ pages in the requested language (or its fallback), in site order."""
-        extra = Q()
-        if self.params.get("campaign"):
-            extra &= selectors.below_campaign(slug=self.params["campaign"], visibility=self.visibility)
-        if self.params.get("updated_since"):
-            extra &= Q(last_published_at__gte=self.params["updated_since"])
-        resolved = selectors.resolved_pages(
-            model=FAQPage, visibility=self.visibility, chain=self.chain, extra_filter=extra
+        pks = selectors.faq_list_pks(
+            visibility=self.visibility,
+            chain=self.chain,
+            campaign=self.params.get("campaign"),
+            updated_since=self.params.get("updated_since"),
+            versions=self.versions,
         )
-        page = self.page(resolved.count())
-        pages = list(page.slice(selectors.with_campaign_slug(resolved)))
-        selectors.mark_served(
-            pages,
-            requested=self.requested,
-            locale_codes=self._locale_codes(),
-            source_published_at={p.translation_key: p.source_published_at for p in pages},
+        page = self.page(len(pks))
+        pages = selectors.faq_summaries(
+            pks=page.slice(pks), visibility=self.visibility, requested=self.requested
         )
         presenters.present_faq_summaries(pages)
-        return page.response(FAQSummarySerializer(pages, many=True).data)
+        return page.response([representations.faq_summary(faq) for faq in pages])
 
     @extend_schema(
         parameters=[params.BaseParams, ACCEPT_LANGUAGE],
@@ -295,7 +299,7 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
             chain=self.chain,
             requested=self.requested,
         )
-        return Response(FAQDetailSerializer(page).data)
+        return Response(representations.faq_detail(page))
 
     def _locale_codes(self):
         return {pk: code for code, pk in self.visibility.locale_ids.items()}
@@ -318,7 +322,7 @@ class CampaignViewSet(PublicAPIMixin, viewsets.ViewSet):
         page = self.page(len(campaigns))
         chosen = page.slice(campaigns)
         self._present(chosen, translations)
-        return page.response(CampaignSerializer(chosen, many=True).data)
+        return page.response([representations.campaign(campaign) for campaign in chosen])
 
     @extend_schema(
         parameters=[params.BaseParams, ACCEPT_LANGUAGE], responses={200: CampaignSerializer, **DETAIL_ERRORS}
@@ -331,7 +335,7 @@ class CampaignViewSet(PublicAPIMixin, viewsets.ViewSet):
         if not campaigns:
             raise Http404
         self._present(campaigns[:1], translations)
-        return Response(CampaignSerializer(campaigns[0]).data)
+        return Response(representations.campaign(campaigns[0]))
 
     def _present(self, campaigns, translations):
         presenters.present_campaigns(
@@ -365,7 +369,7 @@ class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
         page = self.page(len(helplines))
         chosen = page.slice(helplines)
         presenters.present_helplines(chosen, now=self.visibility.now)
-        return page.response(HelpLineSerializer(chosen, many=True).data)
+        return page.response([representations.helpline(line) for line in chosen])
 
     @extend_schema(
         parameters=[params.BaseParams, ACCEPT_LANGUAGE], responses={200: HelpLineSerializer, **DETAIL_ERRORS}
@@ -383,7 +387,7 @@ class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
         if not found:
             raise Http404
         presenters.present_helplines(found[:1], now=self.visibility.now)
-        return Response(HelpLineSerializer(found[0]).data)
+        return Response(representations.helpline(found[0]))
 
 
 @extend_schema(tags=["citations"])
@@ -416,7 +420,7 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         presenters.present_citations(chosen, visibility=self.visibility)
         if self.params["format"] == "csl":
             return self._csl(chosen)
-        return page.response(CitationSerializer(chosen, many=True).data)
+        return page.response([representations.citation(citation) for citation in chosen])
 
     @extend_schema(
         parameters=[params.CitationParams, ACCEPT_LANGUAGE],
@@ -438,7 +442,7 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         presenters.present_citations(found, visibility=self.visibility)
         if self.params["format"] == "csl":
             return self._csl(found)
-        return Response(CitationSerializer(found[0]).data)
+        return Response(representations.citation(found[0]))
 
     def _csl(self, citations):
         response = Response([csl.to_csl(citation) for citation in citations], content_type=CSL_MEDIA_TYPE)

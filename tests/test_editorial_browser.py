@@ -186,6 +186,7 @@ def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
 
     # The response cache is on, as in production: the approval must invalidate the cached answers.
     settings.BAKEN_API_RESPONSE_CACHE = True
+    settings.BAKEN_API_MEMOS = True
 
     call_command("load_demo_content", verbosity=0)
     for username, group in (("eva", roles.EDITORS), ("rita", roles.REVIEWERS)):

@@ -52,6 +52,7 @@ def response_cache(request, settings):
             }
         }
     settings.BAKEN_API_RESPONSE_CACHE = True
+    settings.BAKEN_API_MEMOS = True
     yield request.param
     cache.clear()
 
@@ -203,8 +204,62 @@ def test_a_scheduled_expiry_ends_the_cached_entry_at_that_moment(
     response = client.get("/api/v1/faqs/veelgestelde-vragen/")
     assert response.status_code == 200
     assert 0 < int(response["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 30
+    assert client.get("/api/v1/faqs/").json()["count"] == 1
     monkeypatch.setattr(timezone, "now", lambda: expiry + dt.timedelta(seconds=1))
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
+    assert client.get("/api/v1/faqs/").json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_memos_without_the_response_cache_follow_publishing_and_the_clock(
+    client, response_cache, settings, content, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.BAKEN_API_RESPONSE_CACHE = False
+    faq = content["tree"].faq
+    assert [item["slug"] for item in client.get("/api/v1/faqs/").json()["results"]] == [faq.slug]
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.unpublish()
+    assert client.get("/api/v1/faqs/").json()["count"] == 0
+    expiry = timezone.now() + dt.timedelta(seconds=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.expire_at = expiry
+        publish(faq)
+    assert client.get("/api/v1/faqs/?locale=fr").json()["count"] == 1
+    monkeypatch.setattr(timezone, "now", lambda: expiry + dt.timedelta(seconds=1))
+    assert client.get("/api/v1/faqs/?locale=fr").json()["count"] == 0
+
+
+def test_a_campaign_expiring_hides_its_faqs_at_that_moment_though_the_parents_are_memoised(
+    client, response_cache, content, django_capture_on_commit_callbacks, monkeypatch
+):
+    expiry = timezone.now() + dt.timedelta(seconds=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = content["tree"].campaign
+        campaign.expire_at = expiry
+        campaign.save()
+    assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 200
+    assert client.get("/api/v1/faqs/").json()["count"] == 1
+    # The memo holds the parents' rows, not a verdict: the clock alone hides the campaign's subtree.
+    monkeypatch.setattr(timezone, "now", lambda: expiry + dt.timedelta(seconds=1))
+    assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
+    assert client.get("/api/v1/faqs/").json()["count"] == 0
+
+
+def test_the_pages_that_can_hide_a_subtree_are_read_once_per_content_version(
+    client, response_cache, content, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def parents_read(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return sum('"numchild" > 0' in query["sql"] for query in queries.captured_queries)
+
+    assert parents_read("/api/v1/faqs/veelgestelde-vragen/") == 1
+    assert parents_read("/api/v1/faqs/?locale=fr") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(content["tree"].campaign)
+    assert parents_read("/api/v1/faqs/?locale=fr") == 1
 
 
 def test_entries_are_keyed_by_served_language_and_query(client, response_cache, content):

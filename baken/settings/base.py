@@ -257,6 +257,9 @@ if env("BAKEN_CDN_CLOUDFLARE_ZONE_ID", default=""):
 BAKEN_API_RESPONSE_CACHE = env.bool("BAKEN_API_RESPONSE_CACHE", default=True)
 BAKEN_API_RESPONSE_CACHE_ALIAS = "default"
 BAKEN_API_RESPONSE_CACHE_TIMEOUT = env.int("BAKEN_API_RESPONSE_CACHE_TIMEOUT", default=300)
+# Derived lookups (which subtrees are hidden, list counts) remembered per content version, in the
+# same shared cache, whether or not responses are cached.
+BAKEN_API_MEMOS = env.bool("BAKEN_API_MEMOS", default=True)
 # Per process: recently served entries kept in memory, so a hit only fetches the versions.
 BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES = env.int("BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES", default=32 << 20)
 

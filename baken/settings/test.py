@@ -10,8 +10,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Test transactions never commit, so cache invalidation (on commit) would not run: tests that
-# exercise the response cache switch it on explicitly.
+# exercise the response cache or the memos switch them on explicitly.
 BAKEN_API_RESPONSE_CACHE = False
+BAKEN_API_MEMOS = False
 
 # Never the development database: SQLite tests run in memory unless DATABASE_URL names a server.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

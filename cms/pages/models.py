@@ -76,12 +76,26 @@ class FAQPage(HeadlessPreviewMixin, Page):
         help_text="Sections of questions and answers, in the order readers see them.",
     )
 
+    # Derived from ``body`` on every save that writes it, so lists need not read the body.
+    question_count = models.PositiveIntegerField(default=0, editable=False)
+
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
 
     search_fields = Page.search_fields + [
         # Accent- and case-folded, so "europeenne" finds "européenne" on every database.
         index.SearchField("searchable_text"),
     ]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.question_count = self.count_questions()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "question_count"}
+        return super().save(*args, **kwargs)
+
+    def count_questions(self) -> int:
+        return sum(len(section["value"].get("questions", [])) for section in self.body.raw_data)
 
     def searchable_text(self) -> str:
         from cms.text import fold, plain_text
