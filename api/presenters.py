@@ -56,7 +56,7 @@ def present_helplines(helplines, *, now: dt.datetime) -> None:
 def present_citations(citations, *, visibility: selectors.Visibility) -> None:
     resolver = LinkResolver(
         [citation.notes for citation in citations],
-        visible_pages=selectors.visible_pages(model=Page, visibility=visibility),
+        visible_pages=lambda: selectors.visible_pages(model=Page, visibility=visibility),
     )
     for citation in citations:
         citation.api_notes = render(citation.notes, resolver)
@@ -72,7 +72,7 @@ def _item_values(items) -> list[int]:
 
 
 def present_faq_summaries(pages) -> None:
-    """Pages are annotated with ``campaign_slug`` (``selectors.with_campaign_slug``)."""
+    """Pages carry ``campaign_slug`` (``selectors.Visibility.campaign_slug_of``)."""
     for page in pages:
         page.api_question_count = page.question_count
         page.api_campaign_slug = getattr(page, "campaign_slug", None)
@@ -96,7 +96,7 @@ def present_faq_detail(page, *, translations, visibility, chain, requested: str)
     citation_list = list(set(citations.values()))
     resolver = LinkResolver(
         [page.intro, *answers, *(citation.notes for citation in citation_list)],
-        visible_pages=selectors.visible_pages(model=Page, visibility=visibility),
+        visible_pages=lambda: selectors.visible_pages(model=Page, visibility=visibility),
     )
     for citation in citation_list:
         citation.api_notes = render(citation.notes, resolver)

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 PREFIX = "baken:api:v1"
 # Part of every entry and memo key: bumped when their stored shape changes, so servers of
 # different releases sharing one Redis never read each other's entries.
-FORMAT = 2
+FORMAT = 3
 FAMILIES = ("pages", "helplines", "citations")
 # Headers that are decided per answer, never replayed from an entry.
 _NOT_STORED = frozenset({"cache-control", "set-cookie", "date", "expires"})

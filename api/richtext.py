@@ -4,6 +4,7 @@ Stored rich text may hold anything (an import, a bug, a compromised account): ou
 always cleaned to the answer's feature set with nh3, whatever is in the database.
 """
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -32,7 +33,11 @@ def sanitise(fragment: str) -> str:
 
 
 class LinkResolver:
-    """Resolves Wagtail's internal ``<a linktype=… id=…>`` links in bulk: one query per link type."""
+    """Resolves Wagtail's internal ``<a linktype=… id=…>`` links in bulk: one query per link type.
+
+    ``visible_pages`` is a callable giving the queryset of pages a link may lead to; it is only
+    called when some fragment links to a page.
+    """
 
     def __init__(self, fragments: Iterable[str], *, visible_pages):
         page_ids, document_ids = set(), set()
@@ -47,7 +52,7 @@ class LinkResolver:
                     document_ids.add(int(id_match["id"]))
         self.page_urls = {}
         if page_ids:
-            for page in visible_pages.filter(pk__in=page_ids).only("pk", "url_path", "path", "depth"):
+            for page in visible_pages().filter(pk__in=page_ids).only("pk", "url_path", "path", "depth"):
                 self.page_urls[page.pk] = page.get_url() or ""
         self.document_urls = {}
         if document_ids:
@@ -67,8 +72,19 @@ class LinkResolver:
 
 
 def render(fragment: str, resolver: LinkResolver) -> dict:
-    clean = sanitise(resolver.expand(fragment))
-    return {"html": clean, "text": to_text(clean)}
+    html, text = _clean_and_text(resolver.expand(fragment))
+    return {"html": html, "text": text}
+
+
+@functools.lru_cache(maxsize=2048)
+def _clean_and_text(expanded: str) -> tuple[str, str]:
+    """Sanitised HTML and plain text of a fragment whose links are already resolved.
+
+    A pure function of its input (the resolved URLs are part of it), so answers repeated across
+    requests and languages are cleaned once per process.
+    """
+    clean = sanitise(expanded)
+    return clean, to_text(clean)
 
 
 class _TextExtractor(HTMLParser):

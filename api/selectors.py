@@ -14,13 +14,14 @@ served in another language than the one asked for.
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, reduce
 from operator import or_
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
-    BooleanField,
+    Case,
     DateTimeField,
     Exists,
     Model,
@@ -30,6 +31,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
@@ -47,6 +49,12 @@ class Visibility:
     now: dt.datetime
     hidden_subtree_paths: tuple[str, ...]
     locale_ids: dict[str, int]
+    # Slug of every campaign page by path (campaigns are the parents of FAQ pages).
+    campaign_slugs: dict[str, str] = field(default_factory=dict)
+
+    def campaign_slug_of(self, page) -> str | None:
+        """The slug of the campaign page directly above ``page`` (None if its parent is none)."""
+        return self.campaign_slugs.get(page.path[: -Page.steplen])
 
     def page_filter(self) -> Q:
         visible = (
@@ -98,23 +106,34 @@ def current_visibility(*, now: dt.datetime | None = None, versions: dict | None 
         candidates = response_cache.memoised(key, _subtree_candidates)
     hidden = {
         path
-        for path, live, go_live_at, expire_at in candidates
+        for path, live, go_live_at, expire_at, _slug, _is_campaign in candidates
         if not (live and (expire_at is None or expire_at > now) and (go_live_at is None or go_live_at <= now))
     }
     tops: list[str] = []
     for path in sorted(hidden):
         if not tops or not path.startswith(tops[-1]):
             tops.append(path)
-    return Visibility(now=now, hidden_subtree_paths=tuple(tops), locale_ids=locale_ids())
+    campaign_slugs = {path: slug for path, *_, slug, is_campaign in candidates if is_campaign}
+    return Visibility(
+        now=now, hidden_subtree_paths=tuple(tops), locale_ids=locale_ids(), campaign_slugs=campaign_slugs
+    )
 
 
 def _subtree_candidates() -> list[tuple]:
-    """(path, live, go_live_at, expire_at) of every page with children, and of every restricted
-    page (as never live), in one query."""
-    parents = Page.objects.filter(numchild__gt=0).values_list("path", "live", "go_live_at", "expire_at")
+    """(path, live, go_live_at, expire_at, slug, is a campaign) of every page with children, and of
+    every restricted page (as never live), in one query."""
+    campaign_type = ContentType.objects.get_for_model(CampaignPage).pk
+    parents = Page.objects.filter(numchild__gt=0).values_list(
+        "path",
+        "live",
+        "go_live_at",
+        "expire_at",
+        "slug",
+        Case(When(content_type_id=campaign_type, then=Value(True)), default=Value(False)),
+    )
     never = Value(None, output_field=DateTimeField())
     restricted = PageViewRestriction.objects.values_list(
-        "page__path", Value(False, output_field=BooleanField()), never, never
+        "page__path", Value(False), never, never, "page__slug", Value(False)
     )
     return list(parents.order_by().union(restricted.order_by(), all=True))
 
@@ -308,16 +327,16 @@ def faq_list_pks(
 
 def faq_summaries(*, pks: Sequence[int], visibility: Visibility, requested: str) -> list[FAQPage]:
     """The FAQ pages with these ids, in this order, with what a list item shows (one query)."""
-    pages = with_campaign_slug(
-        with_source_published_at(
-            # Visibility again: even a memo gone wrong could not put a hidden page in a list.
-            visible_pages(model=FAQPage, visibility=visibility)
-            .filter(pk__in=list(pks))
-            .only(*_DECIDING_FIELDS, "question_count"),
-            model=FAQPage,
-            visibility=visibility,
-        )
+    pages = with_source_published_at(
+        # Visibility again: even a memo gone wrong could not put a hidden page in a list.
+        visible_pages(model=FAQPage, visibility=visibility)
+        .filter(pk__in=list(pks))
+        .only(*_DECIDING_FIELDS, "question_count"),
+        model=FAQPage,
+        visibility=visibility,
     ).in_bulk()
+    for page in pages.values():
+        page.campaign_slug = visibility.campaign_slug_of(page)
     ordered = [pages[pk] for pk in pks if pk in pages]
     mark_served(
         ordered,
@@ -346,20 +365,26 @@ _DECIDING_FIELDS = (
 )
 
 
-def page_with_translations(*, model: type[Page], slug: str, visibility: Visibility, chain: Sequence[str]):
-    """The visible page with ``slug`` (in any locale) in the best locale of ``chain``, in one query.
+def page_with_translations(
+    *,
+    model: type[Page],
+    slug: str,
+    visibility: Visibility,
+    chain: Sequence[str],
+    content_fields: Sequence[str] = (),
+):
+    """The visible page with ``slug`` (in any locale) in the best locale of ``chain``.
 
-    Returns ``(page, translations)`` where translations lists every visible translation's
-    locale and slug, or ``(None, [])``.
+    One query decides which translation is served; a second reads that page's ``content_fields``
+    (other fields not among the deciding ones load on access). Returns ``(page, translations)``
+    where translations lists every visible translation's locale and slug, or ``(None, [])``.
     """
     # A simple query, visibility applied in memory: every translation of the pages with this slug.
     # Only the columns that decide; the content of the one page served is read afterwards.
     candidates = list(
-        with_campaign_slug(
-            model.objects.filter(
-                translation_key__in=model.objects.filter(slug=slug).values("translation_key")
-            ).only(*_DECIDING_FIELDS)
-        )
+        model.objects.filter(
+            translation_key__in=model.objects.filter(slug=slug).values("translation_key")
+        ).only(*_DECIDING_FIELDS)
     )
     # The slug must belong to a visible page: a draft's slug leads nowhere, not even to its translations.
     keys = {page.translation_key for page in candidates if page.slug == slug and visibility.shows_page(page)}
@@ -382,15 +407,11 @@ def page_with_translations(*, model: type[Page], slug: str, visibility: Visibili
     if not resolved:
         return None, []
     chosen = next(page for page in translations if page.pk == resolved[0]["pk"])
-    content_fields = [
-        field.attname
-        for field in model._meta.concrete_fields
-        if field.attname in chosen.get_deferred_fields()
-    ]
     if content_fields:
         values = model.objects.filter(pk=chosen.pk).values_list(*content_fields).get()
         for name, value in zip(content_fields, values, strict=True):
             setattr(chosen, name, value)
+    chosen.campaign_slug = visibility.campaign_slug_of(chosen)
     chosen.source_published_at = source_times(translations, visibility=visibility)
     codes = _locale_codes(visibility)
     links = sorted(
@@ -412,19 +433,6 @@ def below_campaign(*, slug: str, visibility: Visibility) -> Q:
         translation_key__in=CampaignPage.objects.filter(slug=slug).values("translation_key"),
     )
     return Q(Exists(campaigns))
-
-
-def with_campaign_slug(queryset: QuerySet) -> QuerySet:
-    """Annotate each page with the slug of its parent campaign page (None if the parent is none)."""
-    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
-    return queryset.annotate(
-        campaign_slug=Subquery(CampaignPage.objects.filter(path=parent_path).values("slug")[:1])
-    )
-
-
-def faq_pages(*, pks: Sequence[int]) -> list[FAQPage]:
-    by_pk = with_campaign_slug(FAQPage.objects.filter(pk__in=pks)).in_bulk()
-    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def campaigns(*, visibility: Visibility, chain: Sequence[str], requested: str, slug: str | None = None):

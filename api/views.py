@@ -282,7 +282,11 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
     def retrieve(self, request, slug=None):
         """One FAQ page by slug (the slug of any of its translations), with questions and answers."""
         page, translations = selectors.page_with_translations(
-            model=FAQPage, slug=slug, visibility=self.visibility, chain=self.chain
+            model=FAQPage,
+            slug=slug,
+            visibility=self.visibility,
+            chain=self.chain,
+            content_fields=("intro", "body", "question_count"),
         )
         if page is None:
             raise Http404
