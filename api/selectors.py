@@ -20,6 +20,7 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     Case,
     DateTimeField,
@@ -381,11 +382,7 @@ def page_with_translations(
     """
     # A simple query, visibility applied in memory: every translation of the pages with this slug.
     # Only the columns that decide; the content of the one page served is read afterwards.
-    candidates = list(
-        model.objects.filter(
-            translation_key__in=model.objects.filter(slug=slug).values("translation_key")
-        ).only(*_DECIDING_FIELDS)
-    )
+    candidates = list(model.objects.raw(_translations_by_slug_sql(model), [slug]))
     # The slug must belong to a visible page: a draft's slug leads nowhere, not even to its translations.
     keys = {page.translation_key for page in candidates if page.slug == slug and visibility.shows_page(page)}
     translations = [
@@ -408,9 +405,9 @@ def page_with_translations(
         return None, []
     chosen = next(page for page in translations if page.pk == resolved[0]["pk"])
     if content_fields:
-        values = model.objects.filter(pk=chosen.pk).values_list(*content_fields).get()
-        for name, value in zip(content_fields, values, strict=True):
-            setattr(chosen, name, value)
+        (content,) = model.objects.raw(_content_sql(model, tuple(content_fields)), [chosen.pk])
+        for name in content_fields:
+            setattr(chosen, name, getattr(content, name))
     chosen.campaign_slug = visibility.campaign_slug_of(chosen)
     chosen.source_published_at = source_times(translations, visibility=visibility)
     codes = _locale_codes(visibility)
@@ -423,6 +420,60 @@ def page_with_translations(
         key=lambda link: link["locale"],
     )
     return chosen, links
+
+
+# --- hot lookups as SQL ----------------------------------------------------------------------
+# The FAQ detail's lookups run on every uncached request, and building their SQL through the
+# ORM cost more than running it. They are written once per shape here and run through
+# ``Model.objects.raw``, which applies the same field converters as a queryset (JSON, UUID,
+# dates on SQLite). Plain SQL, the same on SQLite and PostgreSQL; tests run on both.
+
+
+def _quoted(*names: str) -> str:
+    return ", ".join(connection.ops.quote_name(name) for name in names)
+
+
+@cache
+def _translations_by_slug_sql(model: type[Page]) -> str:
+    """Deciding columns of every translation of the ``model`` pages with a slug (one parameter)."""
+    page_table, own_table = Page._meta.db_table, model._meta.db_table
+    link = model._meta.pk.column
+    columns = [
+        f"p.{connection.ops.quote_name(Page._meta.get_field(name).column)}" for name in _DECIDING_FIELDS
+    ]
+    qn = connection.ops.quote_name
+    page_pk = qn(Page._meta.pk.column)
+    return (
+        f"SELECT {', '.join(columns)}, o.{qn(link)} "  # noqa: S608 - names from model metadata only
+        f"FROM {qn(page_table)} p INNER JOIN {qn(own_table)} o ON o.{qn(link)} = p.{page_pk} "
+        f"WHERE p.{qn('translation_key')} IN ("
+        f"SELECT p2.{qn('translation_key')} FROM {qn(page_table)} p2 "
+        f"INNER JOIN {qn(own_table)} o2 ON o2.{qn(link)} = p2.{page_pk} WHERE p2.{qn('slug')} = %s)"
+    )
+
+
+@cache
+def _content_sql(model: type[Page], fields: tuple[str, ...]) -> str:
+    """These fields of the ``model`` row with a primary key (one parameter)."""
+    meta = model._meta
+    columns = _quoted(meta.pk.column, *(meta.get_field(name).column for name in fields))
+    qn = connection.ops.quote_name
+    return f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
+
+
+@cache
+def _snippets_and_translations_sql(model: type[Model], ids: int, locales: int) -> str:
+    """The rows with ``ids`` ids, and their translations in ``locales`` locales."""
+    meta = model._meta
+    qn = connection.ops.quote_name
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    columns = _quoted(*(field.column for field in meta.concrete_fields))
+    id_list, locale_list = ", ".join(["%s"] * ids), ", ".join(["%s"] * locales)
+    key, locale = qn("translation_key"), qn("locale_id")
+    return (
+        f"SELECT {columns} FROM {table} WHERE {pk} IN ({id_list}) "  # noqa: S608
+        f"OR ({key} IN (SELECT {key} FROM {table} WHERE {pk} IN ({id_list})) AND {locale} IN ({locale_list}))"
+    )
 
 
 def below_campaign(*, slug: str, visibility: Visibility) -> Q:
@@ -566,14 +617,16 @@ def _by_source_pk(model, source_pks, visibility, chain, requested) -> dict:
     source_pks = list(set(source_pks))
     if not source_pks:
         return {}
-    # A simple query, visibility applied in memory: the referenced rows and all their translations.
-    rows = list(
-        model.objects.filter(
-            translation_key__in=model.objects.filter(pk__in=source_pks).values("translation_key")
-        )
-    )
     chain_ids = set(_chain_locale_ids(visibility, chain))
     fetched_ids = set(_fetched_locale_ids(visibility, chain))
+    # A simple query, visibility applied in memory: the referenced rows and their translations in
+    # the locales that may be served or tell whether a translation is outdated.
+    rows = list(
+        model.objects.raw(
+            _snippets_and_translations_sql(model, len(source_pks), len(fetched_ids)),
+            [*source_pks, *source_pks, *fetched_ids],
+        )
+    )
     for obj in rows:
         shown = visibility.shows_snippet(obj)
         obj.servable = shown and obj.locale_id in chain_ids
