@@ -23,6 +23,7 @@ import hashlib
 import logging
 import pickle
 import threading
+import time
 import uuid
 import zoneinfo
 from collections import OrderedDict
@@ -107,16 +108,62 @@ def _store():
     return _RedisStore(cache) if isinstance(cache, RedisCache) else _DjangoCacheStore(cache)
 
 
+# Memo keys name the content versions they derive from, so a copy kept in the process is as good
+# as the shared one; it is kept briefly, which bounds what a write without signals leaves behind.
+LOCAL_MEMO_SECONDS = 60
+
+
+class _LocalMemos:
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            value, expires = found
+            if expires <= time.monotonic():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return (value,)
+
+    def put(self, key: str, value, *, seconds: float) -> None:
+        with self.lock:
+            self.entries[key] = (value, time.monotonic() + seconds)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+
+@functools.cache
+def _local_memos() -> _LocalMemos:
+    return _LocalMemos(max_entries=256)
+
+
 def shared_get(key: str):
-    """A memoised value (pickled) from the shared cache, or None; outages are a miss."""
+    """A memoised value from this process or the shared cache, or None; outages are a miss.
+
+    Only for keys that name the versions of what the value derives from."""
+    local = _local_memos().get(key)
+    if local is not None:
+        return local[0]
     try:
         (raw,) = _store().get_many([key])
     except Exception:
         return None
-    return None if raw is None else pickle.loads(raw)  # noqa: S301 - written by shared_set only
+    if raw is None:
+        return None
+    value = pickle.loads(raw)  # noqa: S301 - written by shared_set only
+    _local_memos().put(key, value, seconds=LOCAL_MEMO_SECONDS)
+    return value
 
 
 def shared_set(key: str, value, *, timeout: int) -> None:
+    _local_memos().put(key, value, seconds=min(timeout, LOCAL_MEMO_SECONDS))
     try:
         _store().set(key, pickle.dumps(value), timeout)
     except Exception:
@@ -382,6 +429,7 @@ def forget_process_state(*, setting, **kwargs) -> None:
     if setting in ("CACHES", "BAKEN_API_RESPONSE_CACHE_ALIAS", "BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES"):
         _store.cache_clear()
         _local.cache_clear()
+        _local_memos.cache_clear()
     if setting in ("BAKEN_LOCALES", "BAKEN_LOCALE_FALLBACKS", "LANGUAGES"):
         _entry_key_for.cache_clear()
 

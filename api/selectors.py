@@ -376,13 +376,19 @@ def page_with_translations(
 ):
     """The visible page with ``slug`` (in any locale) in the best locale of ``chain``.
 
-    One query decides which translation is served; a second reads that page's ``content_fields``
-    (other fields not among the deciding ones load on access). Returns ``(page, translations)``
+    One query reads what decides which translation is served, and the ``content_fields`` of the
+    translations that can be (other fields load on access). Returns ``(page, translations)``
     where translations lists every visible translation's locale and slug, or ``(None, [])``.
     """
-    # A simple query, visibility applied in memory: every translation of the pages with this slug.
-    # Only the columns that decide; the content of the one page served is read afterwards.
-    candidates = list(model.objects.raw(_translations_by_slug_sql(model), [slug]))
+    # A simple query, visibility applied in memory: every translation of the pages with this slug,
+    # with the content only of those in the chain's locales.
+    chain_ids = _chain_locale_ids(visibility, chain)
+    candidates = list(
+        model.objects.raw(
+            _translations_by_slug_sql(model, tuple(content_fields), len(chain_ids)),
+            [*chain_ids * len(content_fields), slug],
+        )
+    )
     # The slug must belong to a visible page: a draft's slug leads nowhere, not even to its translations.
     keys = {page.translation_key for page in candidates if page.slug == slug and visibility.shows_page(page)}
     translations = [
@@ -404,10 +410,6 @@ def page_with_translations(
     if not resolved:
         return None, []
     chosen = next(page for page in translations if page.pk == resolved[0]["pk"])
-    if content_fields:
-        (content,) = model.objects.raw(_content_sql(model, tuple(content_fields)), [chosen.pk])
-        for name in content_fields:
-            setattr(chosen, name, getattr(content, name))
     chosen.campaign_slug = visibility.campaign_slug_of(chosen)
     chosen.source_published_at = source_times(translations, visibility=visibility)
     codes = _locale_codes(visibility)
@@ -434,31 +436,41 @@ def _quoted(*names: str) -> str:
 
 
 @cache
-def _translations_by_slug_sql(model: type[Page]) -> str:
-    """Deciding columns of every translation of the ``model`` pages with a slug (one parameter)."""
-    page_table, own_table = Page._meta.db_table, model._meta.db_table
-    link = model._meta.pk.column
-    columns = [
-        f"p.{connection.ops.quote_name(Page._meta.get_field(name).column)}" for name in _DECIDING_FIELDS
-    ]
+def _translations_by_slug_sql(model: type[Page], content_fields: tuple[str, ...], locales: int) -> str:
+    """Every translation of the ``model`` pages with a slug: the deciding columns, and the
+    ``content_fields`` of the rows in the chain's ``locales`` (the only ones that can be served;
+    NULL elsewhere). Parameters: the chain's locale ids once per content field, then the slug."""
     qn = connection.ops.quote_name
-    page_pk = qn(Page._meta.pk.column)
+    page_table, own_table = qn(Page._meta.db_table), qn(model._meta.db_table)
+    link, page_pk = qn(model._meta.pk.column), qn(Page._meta.pk.column)
+    locale_list = ", ".join(["%s"] * locales) or "NULL"
+    columns = [f"p.{qn(Page._meta.get_field(name).column)}" for name in _DECIDING_FIELDS]
+    columns.append(f"o.{link}")
+    for name in content_fields:
+        column = qn(model._meta.get_field(name).column)
+        columns.append(f"CASE WHEN p.{qn('locale_id')} IN ({locale_list}) THEN o.{column} END AS {column}")
     return (
-        f"SELECT {', '.join(columns)}, o.{qn(link)} "  # noqa: S608 - names from model metadata only
-        f"FROM {qn(page_table)} p INNER JOIN {qn(own_table)} o ON o.{qn(link)} = p.{page_pk} "
+        f"SELECT {', '.join(columns)} "  # noqa: S608 - names from model metadata only
+        f"FROM {page_table} p INNER JOIN {own_table} o ON o.{link} = p.{page_pk} "
         f"WHERE p.{qn('translation_key')} IN ("
-        f"SELECT p2.{qn('translation_key')} FROM {qn(page_table)} p2 "
-        f"INNER JOIN {qn(own_table)} o2 ON o2.{qn(link)} = p2.{page_pk} WHERE p2.{qn('slug')} = %s)"
+        f"SELECT p2.{qn('translation_key')} FROM {page_table} p2 "
+        f"INNER JOIN {own_table} o2 ON o2.{link} = p2.{page_pk} WHERE p2.{qn('slug')} = %s)"
     )
 
 
-@cache
-def _content_sql(model: type[Page], fields: tuple[str, ...]) -> str:
-    """These fields of the ``model`` row with a primary key (one parameter)."""
-    meta = model._meta
-    columns = _quoted(meta.pk.column, *(meta.get_field(name).column for name in fields))
-    qn = connection.ops.quote_name
-    return f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
+# What visibility, translation resolution and a public representation need of each snippet.
+_SNIPPET_FIELDS = {
+    HelpLine: (
+        *("id", "translation_key", "locale_id", "live", "go_live_at", "expire_at", "last_published_at"),
+        *("slug", "name", "organisation", "description", "is_free", "anonymous_possible"),
+        *("available_24_7", "time_zone", "languages", "area_served", "last_verified", "published_details"),
+    ),
+    SourceCitation: (
+        *("id", "translation_key", "locale_id", "live", "go_live_at", "expire_at", "last_published_at"),
+        *("title", "authors", "organisation", "publisher", "url", "publication_date", "accessed_date"),
+        *("citation_type", "language", "notes"),
+    ),
+}
 
 
 @cache
@@ -467,8 +479,8 @@ def _snippets_and_translations_sql(model: type[Model], ids: int, locales: int) -
     meta = model._meta
     qn = connection.ops.quote_name
     table, pk = qn(meta.db_table), qn(meta.pk.column)
-    columns = _quoted(*(field.column for field in meta.concrete_fields))
-    id_list, locale_list = ", ".join(["%s"] * ids), ", ".join(["%s"] * locales)
+    columns = _quoted(*(meta.get_field(name.removesuffix("_id")).column for name in _SNIPPET_FIELDS[model]))
+    id_list, locale_list = ", ".join(["%s"] * ids), ", ".join(["%s"] * locales) or "NULL"
     key, locale = qn("translation_key"), qn("locale_id")
     return (
         f"SELECT {columns} FROM {table} WHERE {pk} IN ({id_list}) "  # noqa: S608

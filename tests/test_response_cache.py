@@ -441,3 +441,20 @@ def test_entries_kept_in_memory_are_bounded_by_size():
     local.put("too-big", {"content": b"x" * 4096})
     assert local.get("too-big") is None
     assert local.get("entry-1") is not None
+
+
+def test_memos_kept_in_the_process_expire_and_are_bounded(monkeypatch):
+    from api import response_cache
+
+    memos = response_cache._LocalMemos(max_entries=2)
+    clock = [1000.0]
+    monkeypatch.setattr(response_cache.time, "monotonic", lambda: clock[0])
+    memos.put("a", [1], seconds=60)
+    memos.put("b", [2], seconds=60)
+    assert memos.get("a") == ([1],)
+    memos.put("c", [3], seconds=60)  # "b" was used least recently
+    assert memos.get("b") is None
+    assert memos.get("c") == ([3],)
+    clock[0] += 60
+    assert memos.get("a") is None
+    assert memos.get("c") is None
