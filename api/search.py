@@ -1,8 +1,9 @@
 """Search in questions and answers, through Wagtail's search backend.
 
-The backend ranks the visible FAQ pages of the request's language; within each page,
-questions are scored by the query words they contain (accents and case ignored, prefix
-matches so that "meld" finds "melding") and returned with a short excerpt.
+The backend ranks the visible FAQ pages of the request's language; within the best-ranked
+``BAKEN_SEARCH_MAX_PAGES`` pages, questions are scored by the query words they contain (accents
+and case ignored, prefix matches so that "meld" finds "melding") and returned with a short
+excerpt.
 """
 
 import re
@@ -52,27 +53,32 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
     terms = query_terms(query)
     if not terms:
         return []
-    rows = selectors.resolved_page_keys(model=FAQPage, visibility=visibility, chain=chain)
-    visible_pks = [row["pk"] for row in rows]
-    row_by_pk = {row["pk"]: row for row in rows}
-    if not visible_pks:
-        return []
+    # The pages a list would show (one per translation, in the best locale), as a subquery.
+    resolved = selectors.resolved_pages(model=FAQPage, visibility=visibility, chain=chain)
     codes = {pk: code for code, pk in visibility.locale_ids.items()}
     backend = get_search_backend()
     ranked = []
     # Each language is searched with its own stemming (PostgreSQL), in the order of the chain.
-    by_locale: dict[int, list[int]] = {}
-    for row in rows:
-        by_locale.setdefault(row["locale_id"], []).append(row["pk"])
-    for locale_id in sorted(by_locale, key=lambda pk: chain.index(codes[pk]) if codes[pk] in chain else 99):
-        language_backend = (
-            backend.for_language(codes[locale_id]) if hasattr(backend, "for_language") else backend
+    # Only the best-ranked pages are read and scored question by question, so a search costs
+    # about the same whatever the number of pages a common word matches.
+    remaining = settings.BAKEN_SEARCH_MAX_PAGES
+    for code in chain:
+        if remaining <= 0:
+            break
+        if code not in visibility.locale_ids:
+            continue
+        language_backend = backend.for_language(code) if hasattr(backend, "for_language") else backend
+        candidates = FAQPage.objects.filter(
+            pk__in=resolved.filter(locale_id=visibility.locale_ids[code]).values("pk")
         )
-        ranked += list(
-            language_backend.search(
-                " ".join(terms), FAQPage.objects.filter(pk__in=by_locale[locale_id]), operator="or"
-            )
-        )
+        found = list(language_backend.search(" ".join(terms), candidates, operator="or")[:remaining])
+        ranked += found
+        remaining -= len(found)
+    if not ranked:
+        return []
+    source_published_at = dict(
+        resolved.filter(pk__in=[page.pk for page in ranked]).values_list("pk", "source_published_at")
+    )
     results = []
     for page_rank, page in enumerate(ranked):
         served = codes[page.locale_id]
@@ -84,9 +90,9 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
             "is_fallback": served != requested,
             "translation_outdated": bool(
                 served != settings.BAKEN_DEFAULT_LOCALE
-                and row_by_pk[page.pk]["source_published_at"]
+                and source_published_at.get(page.pk)
                 and page.last_published_at
-                and row_by_pk[page.pk]["source_published_at"] > page.last_published_at
+                and source_published_at[page.pk] > page.last_published_at
             ),
         }
         for section in page.body.raw_data:

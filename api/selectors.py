@@ -223,30 +223,6 @@ def visible_pages(*, model: type[Page], visibility: Visibility) -> QuerySet:
     return model.objects.filter(visibility.page_filter())
 
 
-def resolved_page_keys(
-    *,
-    model: type[Page],
-    visibility: Visibility,
-    chain: Sequence[str],
-    extra_filter: Q | None = None,
-) -> list[dict]:
-    """One row (pk, translation_key, locale_id, path) per translated page, in the best locale.
-
-    Each row also carries ``source_published_at``: when its default-locale version was published.
-    """
-    queryset = visible_pages(model=model, visibility=visibility).filter(
-        locale_id__in=_fetched_locale_ids(visibility, chain)
-    )
-    if extra_filter is not None:
-        queryset = queryset.filter(extra_filter)
-    rows = list(queryset.values("pk", "translation_key", "locale_id", "path", "last_published_at"))
-    sources = source_times(rows, visibility=visibility)
-    resolved = resolve_translations(rows, chain=chain, locale_ids=visibility.locale_ids)
-    for row in resolved:
-        row["source_published_at"] = sources.get(row["translation_key"])
-    return sorted(resolved, key=lambda row: (row["path"], row["pk"]))
-
-
 def resolved_pages(
     *,
     model: type[Page],
