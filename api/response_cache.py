@@ -163,11 +163,12 @@ def shared_get(key: str):
 
 
 def shared_set(key: str, value, *, timeout: int) -> None:
-    _local_memos().put(key, value, seconds=min(timeout, LOCAL_MEMO_SECONDS))
     try:
         _store().set(key, pickle.dumps(value), timeout)
     except Exception:
         logger.warning("Could not write %s to the shared cache", key, exc_info=True)
+        return  # kept nowhere: while the cache is down every request recomputes
+    _local_memos().put(key, value, seconds=min(timeout, LOCAL_MEMO_SECONDS))
 
 
 def memoised(key: str, compute, *, now: dt.datetime | None = None, valid_until=None):
@@ -194,8 +195,9 @@ def memoised(key: str, compute, *, now: dt.datetime | None = None, valid_until=N
 
 
 def version_tag(versions: dict, *families: str) -> str:
-    """A short, key-safe label of these families' versions."""
-    return "-".join(versions[family].decode() for family in families)
+    """A short, key-safe label of these families' versions, whatever bytes they hold (an older
+    release may have written them in another form)."""
+    return hashlib.sha256(b"\0".join(versions[family] for family in families)).hexdigest()[:32]
 
 
 # --- versions ----------------------------------------------------------------------------------
@@ -256,7 +258,8 @@ def _entry_key_for(path: str, query_string: str, accept_language: str) -> str:
 
     from api.languages import choose_language
 
-    query = QueryDict(query_string)
+    # Decoded as Django decodes request.GET: WSGI hands the raw bytes over as latin-1 text.
+    query = QueryDict(query_string.encode("iso-8859-1"))
     locale_param = query.get("locale")
     language = choose_language(
         locale_param=locale_param if locale_param in settings.BAKEN_LOCALES else None,
@@ -440,15 +443,20 @@ setting_changed.connect(forget_process_state, dispatch_uid="baken-response-cache
 # --- when content changes by the clock -------------------------------------------------------
 
 
-def next_transition(*, versions: dict, now: dt.datetime) -> dt.datetime:
+def next_transition(*, versions: dict | None, now: dt.datetime) -> dt.datetime:
     """The next scheduled go-live/expiry or opening-hours boundary, memoised per content version."""
     horizon = now + dt.timedelta(seconds=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
-    key = f"{PREFIX}:next-transition:" + hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()
+    if not versions:  # the cache is unreachable: nothing to key a memo on
+        return min(_compute_next_transition(now), horizon)
+    key = f"{PREFIX}:next-transition:{FORMAT}:{version_tag(versions, *sorted(versions))}"
     memo = shared_get(key)
-    if memo is not None and memo > now:
-        return min(memo, horizon)
+    # Only a moment computed at or before ``now`` tells what happens next from ``now``: one computed
+    # later (by a request that started later, or on a server whose clock runs ahead) may have
+    # stepped over a transition this request must still honour.
+    if memo is not None and memo[0] <= now < memo[1]:
+        return min(memo[1], horizon)
     moment = _compute_next_transition(now)
-    shared_set(key, moment, timeout=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
+    shared_set(key, (now, moment), timeout=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
     return min(moment, horizon)
 
 

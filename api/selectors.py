@@ -600,9 +600,25 @@ def citations_by_source_pk(
     return _by_source_pk(SourceCitation, source_pks, visibility, chain, requested)
 
 
+# The largest id the database can hold; a larger one (from a corrupt or hand-made body) exists nowhere.
+_MAX_ID = 2**63 - 1
+
+
+def _valid_ids(values) -> list[int]:
+    ids = set()
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if 0 < number <= _MAX_ID:
+            ids.add(number)
+    return sorted(ids)
+
+
 def _by_source_pk(model, source_pks, visibility, chain, requested) -> dict:
     """One query: the rows referenced by id plus the visible translations that may be served for them."""
-    source_pks = list(set(source_pks))
+    source_pks = _valid_ids(source_pks)
     if not source_pks:
         return {}
     chain_ids = set(_chain_locale_ids(visibility, chain))

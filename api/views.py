@@ -169,7 +169,7 @@ class PublicAPIMixin:
         scheduling.publish_if_due(now=now, versions=versions)
         self.visibility = selectors.current_visibility(now=now, versions=versions)
         self.valid_until = (
-            response_cache.next_transition(versions=versions or {}, now=self.visibility.now)
+            response_cache.next_transition(versions=versions, now=self.visibility.now)
             if response_cache.enabled()
             else None
         )

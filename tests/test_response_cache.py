@@ -458,3 +458,46 @@ def test_memos_kept_in_the_process_expire_and_are_bounded(monkeypatch):
     clock[0] += 60
     assert memos.get("a") is None
     assert memos.get("c") is None
+
+
+def test_versions_written_by_an_older_release_do_not_break_the_api(client, response_cache, content):
+    import pickle
+
+    from api.response_cache import _VERSION_KEYS, _store
+
+    # An older release wrote the versions through Django's cache, pickled.
+    for key in _VERSION_KEYS:
+        _store().set(key, pickle.dumps(uuid.uuid4().hex), None)
+    assert client.get("/api/v1/faqs/").status_code == 200
+    assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 200
+
+
+def test_a_next_transition_remembered_from_a_later_moment_is_not_used_earlier(
+    response_cache, content, django_capture_on_commit_callbacks
+):
+    from api import response_cache as cache_module
+
+    expiry = (timezone.now() + dt.timedelta(seconds=30)).replace(microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = content["tree"].faq
+        page.expire_at = expiry
+        page.save()
+    versions = cache_module.current_versions()
+    # A request that started after the expiry remembers what comes after it ...
+    later = cache_module.next_transition(versions=versions, now=expiry + dt.timedelta(seconds=1))
+    assert later > expiry
+    # ... which a request that started before the expiry must not take for its own next change.
+    assert cache_module.next_transition(versions=versions, now=expiry - dt.timedelta(seconds=5)) == expiry
+
+
+def test_the_cache_key_reads_the_query_as_django_does():
+    from api.response_cache import _entry_key_for
+
+    raw_utf8 = "q=café".encode().decode("iso-8859-1")  # as WSGI hands raw UTF-8 bytes over
+    double_encoded = "q=caf%C3%83%C2%A9"  # percent-encoded "cafÃ©"
+    assert _entry_key_for("/api/v1/search/", raw_utf8, "") != _entry_key_for(
+        "/api/v1/search/", double_encoded, ""
+    )
+    assert _entry_key_for("/api/v1/search/", raw_utf8, "") == _entry_key_for(
+        "/api/v1/search/", "q=caf%C3%A9", ""
+    )
