@@ -141,3 +141,27 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def translated(make_page_tree, locales) -> dict:
+    """An FAQ page and a help-line, each published in Dutch and in French."""
+    from tests.factories import HelpLineFactory
+
+    tree = make_page_tree(translations=("fr",))
+    french_faq = tree.faq.copy_for_translation(locales["fr"]).specific
+    french_faq.title, french_faq.slug = "Questions fréquentes", "questions-frequentes"
+    french_faq.save()
+    publish(french_faq)
+    helpline = publish(HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000"))
+    french_helpline = helpline.copy_for_translation(locales["fr"])
+    french_helpline.name = "Ligne d'aide 116000"
+    french_helpline.save()
+    publish(french_helpline)
+    return {
+        "tree": tree,
+        "faq": tree.faq,
+        "faq_fr": french_faq,
+        "helpline": helpline,
+        "helpline_fr": french_helpline,
+    }

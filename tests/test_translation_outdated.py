@@ -3,24 +3,8 @@
 import pytest
 
 from tests.conftest import publish
-from tests.factories import HelpLineFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def translated(make_page_tree, locales):
-    tree = make_page_tree(translations=("fr",))
-    french_faq = tree.faq.copy_for_translation(locales["fr"]).specific
-    french_faq.title, french_faq.slug = "Questions fréquentes", "questions-frequentes"
-    french_faq.save()
-    publish(french_faq)
-    helpline = publish(HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000"))
-    french_helpline = helpline.copy_for_translation(locales["fr"])
-    french_helpline.name = "Ligne d'aide 116000"
-    french_helpline.save()
-    publish(french_helpline)
-    return {"tree": tree, "faq_fr": french_faq, "helpline": helpline, "helpline_fr": french_helpline}
 
 
 def outdated_flags(client) -> dict:

@@ -3,26 +3,10 @@
 import pytest
 
 from tests.conftest import publish
-from tests.factories import HelpLineFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/reports/translations-behind/"
-
-
-@pytest.fixture
-def translated(make_page_tree, locales):
-    tree = make_page_tree(translations=("fr",))
-    french = tree.faq.copy_for_translation(locales["fr"]).specific
-    french.title, french.slug = "Questions fréquentes", "questions-frequentes"
-    french.save()
-    publish(french)
-    helpline = publish(HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000"))
-    french_helpline = helpline.copy_for_translation(locales["fr"])
-    french_helpline.name = "Ligne d'aide 116000"
-    french_helpline.save()
-    publish(french_helpline)
-    return {"faq": tree.faq, "faq_fr": french, "helpline": helpline, "helpline_fr": french_helpline}
 
 
 def test_nothing_is_behind_after_translating(admin_client, translated):
