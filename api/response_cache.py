@@ -212,6 +212,7 @@ _VERSION_KEYS = [_version_key(family) for family in FAMILIES]
 
 def _read_versions() -> dict[str, bytes]:
     """Every family's version in one round trip; a missing one is created, never assumed."""
+    _retry_pending_bumps()
     values = _store().get_many(_VERSION_KEYS)
     if None in values:
         # After a flush or eviction: a fresh random version, so no older entry can match it.
@@ -232,11 +233,27 @@ def current_versions(families=FAMILIES) -> dict | None:
     return {family: versions[family] for family in families}
 
 
+# Families whose invalidation failed in this process (the cache was unreachable): invalidated as
+# soon as the cache answers again, before this process serves or builds anything from it.
+_pending_bumps: set[str] = set()
+
+
 def bump(families) -> None:
+    families = set(families) | _pending_bumps
     try:
         _store().set_many({_version_key(family): uuid.uuid4().hex.encode() for family in families}, None)
     except Exception:
-        logger.error("Could not invalidate the API response cache for %s", families, exc_info=True)
+        _pending_bumps.update(families)
+        logger.error(
+            "Could not invalidate the API response cache for %s; will retry", families, exc_info=True
+        )
+        return
+    _pending_bumps.difference_update(families)
+
+
+def _retry_pending_bumps() -> None:
+    if _pending_bumps:
+        bump(())
 
 
 def bump_after_commit(families) -> None:
@@ -329,6 +346,9 @@ def lookup(key: str, request=None) -> dict | None:
     """
     local = _local().get(key)
     try:
+        _retry_pending_bumps()
+        if _pending_bumps:
+            return None  # the cache is still unreachable
         if local is not None:
             values = _store().get_many(_VERSION_KEYS)
             entry = local
@@ -433,6 +453,7 @@ def forget_process_state(*, setting, **kwargs) -> None:
         _store.cache_clear()
         _local.cache_clear()
         _local_memos.cache_clear()
+        _pending_bumps.clear()
     if setting in ("BAKEN_LOCALES", "BAKEN_LOCALE_FALLBACKS", "LANGUAGES"):
         _entry_key_for.cache_clear()
 

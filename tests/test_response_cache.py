@@ -501,3 +501,25 @@ def test_the_cache_key_reads_the_query_as_django_does():
     assert _entry_key_for("/api/v1/search/", raw_utf8, "") == _entry_key_for(
         "/api/v1/search/", "q=caf%C3%A9", ""
     )
+
+
+def test_an_invalidation_that_failed_while_the_cache_was_down_happens_when_it_is_back(
+    client, response_cache, content, django_capture_on_commit_callbacks, monkeypatch
+):
+    from api import response_cache as cache_module
+
+    url = "/api/v1/helplines/child-focus-116000/"
+    assert client.get(url).json()["name"] == "Hulplijn 116000"
+    store = cache_module._store()
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "set_many", unreachable)
+        with django_capture_on_commit_callbacks(execute=True):
+            helpline = content["helpline"]
+            helpline.name = "Hulplijn 116000 (nieuw)"
+            publish(helpline)
+    # The cache answers again: the invalidation that failed happens before anything is served.
+    assert client.get(url).json()["name"] == "Hulplijn 116000 (nieuw)"
