@@ -20,7 +20,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 
 from bench import tools
@@ -208,11 +207,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception:
-        traceback.print_exc()
-        print("make loadtest: the load test could not run (see above).", file=sys.stderr)
-        sys.exit(2)
+    tools.run_command(main, failure="make loadtest: the load test could not run (see above).")

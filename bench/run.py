@@ -27,7 +27,6 @@ import shlex
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
 
 from bench import tools
@@ -690,11 +689,4 @@ def rereport(path: Path) -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--report"]:
         sys.exit(rereport(Path(sys.argv[2])))
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception:
-        traceback.print_exc()
-        print("make bench: the benchmark could not run (see above).", file=sys.stderr)
-        sys.exit(2)
+    tools.run_command(main, failure="make bench: the benchmark could not run (see above).")

@@ -581,3 +581,18 @@ def _first_line(command: list[str]) -> str:
     return (
         (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else ""
     )
+
+
+def run_command(main, *, failure: str) -> None:
+    """Exit with ``main()``'s status: 130 when interrupted, 2 (after the traceback and ``failure``)
+    when it could not run at all."""
+    import traceback
+
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception:
+        traceback.print_exc()
+        print(failure, file=sys.stderr)
+        sys.exit(2)
