@@ -9,8 +9,9 @@ from wagtail.models import Locale, Page
 
 from cms.pages.models import CampaignPage, FAQPage, HomePage
 
-# The campaign's original FAQ, kept next to the repository (…/shared/seed/).
-SEED_FAQ = Path(__file__).resolve().parents[2] / "shared" / "seed" / "schat-je-schatje-faq.nl.txt"
+# The campaign's original FAQ, carried by the repository (a reference copy may stand in ../shared/seed/).
+SEED_FAQ = Path(__file__).resolve().parents[1] / "cms" / "demo" / "content" / "schat-je-schatje-faq.nl.txt"
+REFERENCE_SEED_FAQ = Path(__file__).resolve().parents[2] / "shared" / "seed" / "schat-je-schatje-faq.nl.txt"
 
 # The seed's questions, exactly as written, in order.
 SEED_QUESTIONS = [

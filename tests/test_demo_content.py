@@ -1,6 +1,11 @@
 """The load_demo_content command: what it creates, and that running it again duplicates nothing."""
 
+import os
+import shutil
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -12,7 +17,7 @@ from cms.demo import data
 from cms.importers.faq_text import parse_faq
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage, HomePage
 from cms.snippets.models import ContactPoint, HelpLine, SourceCitation
-from tests.conftest import SEED_QUESTIONS
+from tests.conftest import REFERENCE_SEED_FAQ, SEED_QUESTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +232,70 @@ def test_default_site_serves_the_dutch_home_page(loaded):
 
 def test_demo_loads_the_seed_file(seed_faq_path):
     assert seed_faq_path == data.SEED_FAQ_NL
+
+
+def test_the_repository_carries_the_seed_faq():
+    assert data.SEED_FAQ_NL.is_relative_to(Path(data.__file__).resolve().parents[2])
+    assert [
+        q.question for q in parse_faq(data.SEED_FAQ_NL.read_text(encoding="utf-8")).questions
+    ] == SEED_QUESTIONS
+
+
+@pytest.mark.skipif(
+    not REFERENCE_SEED_FAQ.is_file(), reason="no reference copy of the seed beside the repository"
+)
+def test_the_seed_copy_equals_the_reference_copy():
+    assert data.SEED_FAQ_NL.read_bytes() == REFERENCE_SEED_FAQ.read_bytes()
+
+
+def test_a_copy_of_the_repository_with_nothing_beside_it_loads_the_demo(tmp_path):
+    """The product's files alone, in a folder with no ``shared/`` beside them, migrate and load."""
+    repository = Path(__file__).resolve().parents[1]
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=repository,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    clone = tmp_path / "alone" / "baken"
+    for name in filter(None, listed.split("\0")):
+        source = repository / name
+        if source.is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, clone / name)
+    assert not (clone.parent / "shared").exists()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "PYTEST", "BAKEN_"))
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "baken.settings.dev",
+        "DATABASE_URL": f"sqlite:///{clone / 'db.sqlite3'}",
+    }
+    for command in (["migrate", "--noinput"], ["load_demo_content"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    counted = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from cms.pages.models import FAQPage; print(FAQPage.objects.filter(live=True).count())",
+        ],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert counted.stdout.strip().splitlines()[-1] == "3"

@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
-SEED_FAQ_NL = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "schat-je-schatje-faq.nl.txt"
+SEED_FAQ_NL = CONTENT_DIR / "schat-je-schatje-faq.nl.txt"
 
 HOME = {"nl": ("Baken", "baken"), "fr": ("Baken", "baken-fr"), "en": ("Baken", "baken-en")}
 
