@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from api import views
@@ -16,9 +15,11 @@ router.register("search", views.SearchViewSet, basename="search")
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("preview/", views.PreviewView.as_view(), name="preview"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
-    re_path(r"^.*$", views.unknown_endpoint, name="unknown"),
+    # Any other path below /api/v1/, including ones with a newline (which "." would not match),
+    # is a problem+json 404.
+    re_path(r"^[\s\S]*$", views.unknown_endpoint, name="unknown"),
 ]

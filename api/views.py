@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers, viewsets
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,10 +23,10 @@ from api import (
     scheduling,
     selectors,
 )
+from api.base import PublicAPIBehaviour, PublicAPIView
 from api.errors import problem_response
-from api.languages import choose_language, fallback_chain
+from api.languages import choose_language, content_languages, fallback_chain
 from api.pagination import Page
-from api.schema import PublicAPISchema
 from api.search import search_questions
 from api.serializers import (
     CampaignSerializer,
@@ -100,6 +100,20 @@ ACCEPT_LANGUAGE = OpenApiParameter(
 )
 
 
+class SchemaView(PublicAPIBehaviour, SpectacularAPIView):
+    """The OpenAPI document (YAML or JSON by ``Accept``); its errors are problem+json like the rest."""
+
+    schema = None
+    renderer_classes = SpectacularAPIView.renderer_classes
+
+
+class DocsView(PublicAPIBehaviour, SpectacularSwaggerView):
+    """Swagger UI for the OpenAPI document."""
+
+    schema = None
+    renderer_classes = SpectacularSwaggerView.renderer_classes
+
+
 @csrf_exempt
 def unknown_endpoint(request, *args, **kwargs):
     return problem_response(404, "No such API endpoint; see /api/v1/ for the list.")
@@ -117,14 +131,9 @@ def paginated(item_serializer, name: str):
     )
 
 
-class PublicAPIMixin:
+class PublicAPIMixin(PublicAPIBehaviour):
     """Language negotiation, visibility and response headers shared by every endpoint."""
 
-    schema = PublicAPISchema()
-    http_method_names = ["get", "head"]
-    authentication_classes: list = []
-    permission_classes: list = []
-    renderer_classes = [JSONRenderer]
     # Query parameters each action accepts; anything else is a 400.
     params_class = params.BaseParams
     list_params_class = params.ListParams
@@ -133,11 +142,9 @@ class PublicAPIMixin:
     cache_families: tuple[str, ...] = response_cache.FAMILIES
 
     def dispatch(self, request, *args, **kwargs):
-        # Error messages are part of the contract: always in English, whatever the content language.
-        with translation.override("en"):
-            if response_cache.enabled() and request.method in ("GET", "HEAD"):
-                return self._dispatch_through_cache(request, *args, **kwargs)
-            return super().dispatch(request, *args, **kwargs)
+        if response_cache.enabled() and request.method in ("GET", "HEAD"):
+            return self._dispatch_through_cache(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def _dispatch_through_cache(self, request, *args, **kwargs):
         # Hits are answered by response_cache.CachedResponseMiddleware; a miss is stored there,
@@ -181,7 +188,12 @@ class PublicAPIMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         language = getattr(self, "language", None)
         if language is not None and response.status_code < 400:
-            response["Content-Language"] = language.code
+            # The language of the body, which is not always the one asked for (fallbacks).
+            served = getattr(self, "served_languages", None)
+            if served is None:
+                served = content_languages(getattr(response, "data", None), requested=language.code)
+            if served:
+                response["Content-Language"] = ", ".join(served)
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         if "Accept-Language" not in vary:
             response["Vary"] = ", ".join([*vary, "Accept-Language"])
@@ -449,8 +461,11 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         return Response(representations.citation(found[0]))
 
     def _csl(self, citations):
-        response = Response([csl.to_csl(citation) for citation in citations], content_type=CSL_MEDIA_TYPE)
-        return response
+        self.served_languages = content_languages(
+            [{"locale": citation.served_locale, "is_fallback": None} for citation in citations],
+            requested=self.requested,
+        )
+        return Response([csl.to_csl(citation) for citation in citations], content_type=CSL_MEDIA_TYPE)
 
 
 class PreviewParams(serializers.Serializer):
@@ -458,14 +473,8 @@ class PreviewParams(serializers.Serializer):
 
 
 @extend_schema(tags=["preview"])
-class PreviewView(APIView):
+class PreviewView(PublicAPIView):
     """A draft as the campaign site should render it (headless preview); never cached."""
-
-    schema = PublicAPISchema()
-    http_method_names = ["get", "head"]
-    authentication_classes: list = []
-    permission_classes: list = []
-    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         operation_id="preview",
@@ -479,9 +488,8 @@ class PreviewView(APIView):
         '"data": …}`` where data has the same shape as the public endpoint\'s detail.',
     )
     def get(self, request):
-        with translation.override("en"):
-            query = params.validate_params(PreviewParams, request.query_params)
-            payload = preview.open_preview(query["token"])
+        query = params.validate_params(PreviewParams, request.query_params)
+        payload = preview.open_preview(query["token"])
         response = Response(payload)
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"

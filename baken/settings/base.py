@@ -199,15 +199,11 @@ if env("BAKEN_DEEPL_API_KEY", default=""):
 WAGTAIL_WORKFLOW_ENABLED = True
 
 # --- API -----------------------------------------------------------------------------
+# Only what drf-spectacular needs globally. The public API's own rules (no authentication, no
+# parsers, JSON only, problem+json errors) are set on its views (api/base.py), so DRF views of the
+# admin, such as wagtail-localize's translation editor, keep DRF's defaults.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [],
-    "UNAUTHENTICATED_USER": None,
-    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
-    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Baken public content API",

@@ -177,9 +177,16 @@ def test_a_not_found_problem_body(site, api):
         "/faqs/a/b/c/",
         "/schema/extra/",
         "/%E2%98%83/",
+        # A newline in a slug matches no route; "." in a catch-all would not match it either.
+        "/campaigns/a%0Ab/",
+        "/faqs/%0A/",
+        "/%0A",
     ],
 )
-def test_unknown_paths_under_the_api_are_404_problems(db, client, path):
+@pytest.mark.parametrize("debug", [False, True])
+def test_unknown_paths_under_the_api_are_404_problems(db, client, settings, path, debug):
+    # With DEBUG on (make run), Django would answer an unmatched path with its HTML page.
+    settings.DEBUG = debug
     response = client.get(API + path)
     body = assert_problem(response, 404)
     assert body["title"] == "Not Found"
@@ -221,6 +228,38 @@ def test_a_disallowed_method_is_405_even_when_the_query_would_be_invalid(site, c
     for method in ("post", "put", "patch", "delete"):
         for path in ["/search/", "/faqs/?limit=abc", "/campaigns/?foo=1"]:
             assert_405(getattr(client, method)(API + path), method)
+
+
+@pytest.mark.parametrize("path", ["/schema/", "/docs/", "/preview/?token=x"])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_the_schema_docs_and_preview_answer_405_as_problems(db, strict_client, path, method):
+    response = getattr(strict_client, method)(API + path, data="{}", content_type="application/json")
+    assert_405(response, method)
+
+
+def test_the_schema_still_serves_yaml_and_json(db, client):
+    assert client.get(API + "/schema/")["Content-Type"].startswith("application/vnd.oai.openapi")
+    as_json = client.get(API + "/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert as_json.json()["openapi"] == "3.1.0"
+
+
+def test_preview_errors_are_in_english_whatever_the_active_language(db, client):
+    from django.utils import translation
+
+    with translation.override("nl"):
+        missing = client.get(API + "/preview/", HTTP_ACCEPT_LANGUAGE="nl")
+        invalid = client.get(API + "/preview/?token=nope", HTTP_ACCEPT_LANGUAGE="fr")
+    body = assert_problem(missing, 400, invalid={"token"})
+    assert body["invalid_params"] == [{"name": "token", "reason": "This field is required."}]
+    assert assert_problem(invalid, 403)["detail"] == (
+        "This preview link is invalid or has expired; open the preview again from the admin."
+    )
+
+
+def test_format_is_a_parameter_not_a_renderer_switch(site, api):
+    # DRF's ?format= override is off on the public API: an unknown format is a 400 naming it.
+    assert_problem(api.get("/faqs/", format="json"), 400, invalid={"format"})
+    assert api.get("/citations/", format="csl")["Content-Type"] == "application/vnd.citationstyles.csl+json"
 
 
 def test_writing_to_an_unknown_api_path_is_a_problem_not_a_csrf_page(db, strict_client):
