@@ -74,3 +74,31 @@ def choose_language(*, locale_param: str | None, accept_language: str) -> Langua
     code = locale_param or lookup(parse_accept_language(accept_language), supported_locales())
     code = code or settings.BAKEN_DEFAULT_LOCALE
     return LanguageChoice(code=code, chain=fallback_chain(code))
+
+
+def content_languages(body, *, requested: str) -> list[str]:
+    """The languages of the served objects in a response body, for ``Content-Language``.
+
+    Served objects are the dicts with both ``locale`` and ``is_fallback``. A single object's own
+    language comes first; in a list the requested language comes first when the body has any;
+    the others follow in the order they appear. An empty list has no language.
+    """
+    found: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            locale = value.get("locale") if "is_fallback" in value else None
+            if isinstance(locale, str) and locale not in found:
+                found.append(locale)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(body)
+    single = isinstance(body, dict) and "is_fallback" in body
+    if not single and requested in found:
+        found.remove(requested)
+        found.insert(0, requested)
+    return found

@@ -24,9 +24,10 @@ def test_matching_if_none_match_gets_304_without_body(client):
     assert response["Cache-Control"] == CACHEABLE
 
 
-def test_etag_differs_per_served_language(client):
+def test_etag_differs_per_served_language(client, translated):
     dutch = client.get("/api/v1/helplines/?locale=nl")
     french = client.get("/api/v1/helplines/?locale=fr")
+    assert (dutch["Content-Language"], french["Content-Language"]) == ("nl", "fr")
     assert dutch["ETag"] != french["ETag"]
     response = client.get("/api/v1/helplines/?locale=fr", HTTP_IF_NONE_MATCH=dutch["ETag"])
     assert response.status_code == 200

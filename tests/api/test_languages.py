@@ -27,10 +27,11 @@ ENDPOINTS = ["/", "/locales/", "/campaigns/", "/faqs/", "/helplines/", "/citatio
 def test_accept_language_lookup(site, api, accept_language, expected):
     response = api.get("/faqs/", accept_language=accept_language)
     assert response.status_code == 200
-    assert response["Content-Language"] == expected
     served = response.json()["results"][0]
     expected_served = "fr" if expected == "fr" else "nl"
     assert (served["locale"], served["is_fallback"]) == (expected_served, expected_served != expected)
+    # The header names the language of the body, not the one asked for.
+    assert response["Content-Language"] == expected_served
 
 
 def test_no_accept_language_header_gives_the_default(site, client):
@@ -59,15 +60,62 @@ def test_unsupported_locale_parameter_is_a_400_listing_the_supported_ones(site, 
     assert "Content-Language" not in response
 
 
-@pytest.mark.parametrize("path", ENDPOINTS)
-def test_content_language_and_vary_headers(site, api, path):
-    for locale in ("nl", "fr", "en", "de"):
+# The languages each endpoint's body is in, per requested locale (the site fixture has fr and
+# en translations of some objects, none in German).
+CONTENT_LANGUAGES = {
+    "/faqs/": {"nl": "nl", "fr": "fr", "en": "nl", "de": "nl"},
+    # A detail names its own language first: the Dutch fallback, then its English citation.
+    "/faqs/veelgestelde-vragen/": {"nl": "nl", "fr": "fr, nl", "en": "nl, en", "de": "nl"},
+    "/campaigns/schat-je-schatje/": {"nl": "nl", "fr": "fr, nl", "en": "en, nl", "de": "nl"},
+    "/helplines/child-focus-116000/": {"nl": "nl", "fr": "fr", "en": "nl", "de": "nl"},
+}
+
+
+@pytest.mark.parametrize("path", sorted(CONTENT_LANGUAGES))
+def test_content_language_is_the_language_of_the_body(site, api, path):
+    for locale, expected in CONTENT_LANGUAGES[path].items():
         response = api.get(path, locale=locale)
         assert response.status_code == 200
-        assert response["Content-Language"] == locale
+        assert response["Content-Language"] == expected, (path, locale)
         assert "Accept-Language" in [v.strip() for v in response["Vary"].split(",")]
-    response = api.get(path, accept_language="en-US")
-    assert response["Content-Language"] == "en"
+        # Every language named is one an object in the body is served in, and vice versa.
+        assert set(expected.split(", ")) == set(served_locales(response.json()))
+
+
+def served_locales(body) -> set[str]:
+    if isinstance(body, dict):
+        found = {body["locale"]} if "is_fallback" in body else set()
+        return found.union(*(served_locales(value) for value in body.values()))
+    if isinstance(body, list):
+        return set().union(*(served_locales(item) for item in body))
+    return set()
+
+
+def test_a_list_names_the_requested_language_first(site, api):
+    response = api.get("/faqs/", locale="fr", limit=100)
+    assert response["Content-Language"].split(", ")[0] == "fr"
+    german = api.get("/faqs/", locale="de")
+    assert german["Content-Language"] == "nl"  # nothing in the body is German
+
+
+@pytest.mark.parametrize("path", ["/", "/locales/"])
+def test_bodies_without_content_objects_name_no_language(site, api, path):
+    response = api.get(path, locale="fr")
+    assert response.status_code == 200
+    assert "Content-Language" not in response
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_an_empty_list_names_no_language(site, api):
+    response = api.get("/search/", q="zzzzzz-nothing-matches")
+    assert (response.status_code, response.json()["count"]) == (200, 0)
+    assert "Content-Language" not in response
+
+
+def test_csl_names_the_served_languages(site, api):
+    response = api.get(f"/citations/{site.cit_lanzarote.pk}/", format="csl", locale="de")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "nl"
 
 
 def test_vary_accept_language_on_details_errors_and_csl(site, api):
