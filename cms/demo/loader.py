@@ -203,6 +203,8 @@ def _ensure_faqs(campaign, helplines, citations, *, log) -> None:
             slug=spec["slug"],
             title=spec["title"],
             translation_of=source_page if code != SOURCE_LANGUAGE else None,
+            # The demo content is published by the system (no user): the importer's default is a draft.
+            publish=True,
         )
         _attach_links(result.page, helplines, citations, language_code=code)
         if code == SOURCE_LANGUAGE:

@@ -17,6 +17,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 DEFAULT_SECTION_HEADING = "FAQ"
 
 _ORDERED_ITEM = re.compile(r"^-\s*\d+[.)]\s+(?P<text>.+)$")
@@ -70,7 +72,10 @@ def parse_faq(text: str) -> ParsedFAQ:
         question, line_number = current_question
         answer_html = _render_answer([line for _, line in answer_lines])
         if not answer_html:
-            raise FAQFormatError(f"Line {line_number}: the question “{question}” has no answer.")
+            raise FAQFormatError(
+                gettext("Line %(line)s: the question “%(question)s” has no answer.")
+                % {"line": line_number, "question": question}
+            )
         sections[-1].questions.append(ParsedQuestion(question, answer_html, line_number))
         current_question, answer_lines = None, []
 
@@ -81,7 +86,8 @@ def parse_faq(text: str) -> ParsedFAQ:
             finish_question()
             if sections and not sections[-1].questions:
                 raise FAQFormatError(
-                    f"Line {line_number}: the section “{sections[-1].heading}” has no questions."
+                    gettext("Line %(line)s: the section “%(heading)s” has no questions.")
+                    % {"line": line_number, "heading": sections[-1].heading}
                 )
             sections.append(ParsedSection(heading))
         elif line.endswith("?") and not _UNORDERED_ITEM.match(line):
@@ -91,16 +97,21 @@ def parse_faq(text: str) -> ParsedFAQ:
             current_question = (line, line_number)
         elif line:
             if current_question is None:
-                raise FAQFormatError(f"Line {line_number}: text before the first question: “{line[:60]}”.")
+                raise FAQFormatError(
+                    gettext("Line %(line)s: text before the first question: “%(text)s”.")
+                    % {"line": line_number, "text": line[:60]}
+                )
             answer_lines.append((line_number, line))
         elif current_question is not None:
             answer_lines.append((line_number, ""))
     finish_question()
 
     if not any(section.questions for section in sections):
-        raise FAQFormatError("The text has no questions (a question is a line ending in “?”).")
+        raise FAQFormatError(gettext("The text has no questions (a question is a line ending in “?”)."))
     if not sections[-1].questions:
-        raise FAQFormatError(f"The section “{sections[-1].heading}” has no questions.")
+        raise FAQFormatError(
+            gettext("The section “%(heading)s” has no questions.") % {"heading": sections[-1].heading}
+        )
     return ParsedFAQ(sections)
 
 
