@@ -9,5 +9,7 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from cms.signal_handlers import ensure_content_locales
+        from cms.translation_gate import install_save_target_guard
 
         post_migrate.connect(ensure_content_locales, sender=self)
+        install_save_target_guard()

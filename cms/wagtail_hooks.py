@@ -9,7 +9,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from cms import admin_views, reviews
+from cms import admin_views, reviews, translation_gate
 from cms.snippets.models import HelpLine, SourceCitation
 
 
@@ -186,3 +186,27 @@ def register_behind_translations_menu_item():
         icon_name="globe",
         order=660,
     )
+
+
+# --- untranslated never goes live (cms/translation_completeness.py) ------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_submit_translation_url():
+    return [
+        path(
+            "translations/<int:translation_id>/submit-for-review/",
+            translation_gate.submit_translation_for_review,
+            name="baken_submit_translation_for_review",
+        )
+    ]
+
+
+# Before wagtail-localize's own before_edit hooks (order 0), which take over the edit views.
+hooks.register("before_edit_page", translation_gate.refuse_editor_publish, order=-10)
+hooks.register("before_edit_snippet", translation_gate.refuse_editor_publish, order=-10)
+hooks.register("before_publish_page", translation_gate.refuse_publish)
+hooks.register("before_publish", translation_gate.refuse_publish)
+hooks.register("register_page_listing_more_buttons", translation_gate.page_buttons)
+hooks.register("register_page_header_buttons", translation_gate.page_buttons)
+hooks.register("register_snippet_listing_buttons", translation_gate.snippet_buttons)

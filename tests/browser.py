@@ -120,3 +120,83 @@ def headless_chromium(executable: str):
             yield browser
         finally:
             browser.close()
+
+
+# --- what the browser tests share -------------------------------------------------------------
+
+MAX_SHOT_HEIGHT = 8000
+
+
+def full_page_screenshot(page, path: Path) -> None:
+    """The whole page, although Wagtail's admin scrolls inside <main> rather than the window.
+
+    Playwright's full_page covers the document only, so the viewport is made as tall as the
+    content for the shot, then put back.
+    """
+    viewport = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(document.documentElement.scrollHeight,"
+        " ...Array.from(document.querySelectorAll('main'), main => main.scrollHeight))"
+    )
+    if height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(height, MAX_SHOT_HEIGHT)})
+    try:
+        # Finished, not mid-way: e.g. the confirmation message sliding in.
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(viewport)
+
+
+def screenshots_in(folder: Path):
+    """shot(page, name) saves a full-page screenshot as folder/NN-name.png, numbered in order.
+
+    The folder is emptied first; ``shot.taken`` lists the files in order.
+    """
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    taken: list[Path] = []
+
+    def shot(page, name: str) -> Path:
+        path = folder / f"{len(taken) + 1:02d}-{name}.png"
+        full_page_screenshot(page, path)
+        taken.append(path)
+        return path
+
+    shot.taken = taken  # type: ignore[attr-defined]
+    shot.folder = folder  # type: ignore[attr-defined]
+    return shot
+
+
+def log_in(context, base_url: str, username: str, password: str):
+    """Sign in on the admin's login page.
+
+    The login page is in the site's default language (Dutch) whatever the user prefers, so its
+    fields are found by their form names. A context that is signed in already is sent on to
+    the dashboard by the login page, and simply gets a new page.
+    """
+    import re
+
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    page.goto(f"{base_url}/admin/login/")
+    if "/admin/login/" not in page.url:  # this context is signed in already
+        return page
+    form = page.locator("form").filter(has=page.locator("input[name='password']"))
+    form.locator("input[name='username']").fill(username)
+    form.locator("input[name='password']").fill(password)
+    form.locator("button[type='submit']").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
+def walk(context, base_url: str, username: str, password: str, steps, shot, *, failure_dir: Path):
+    """Log a user in and take their steps; on failure, a screenshot of where it stopped."""
+    page = log_in(context, base_url, username, password)
+    try:
+        steps(page, shot)
+    except Exception:
+        full_page_screenshot(page, failure_dir / f"failed-{username}.png")
+        raise
+    return page

@@ -166,3 +166,41 @@ def translated(make_page_tree, locales) -> dict:
         "helpline": helpline,
         "helpline_fr": french_helpline,
     }
+
+
+# --- real-browser tests -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """A Chromium for the real-browser tests (tests/browser.py finds or installs one, or skips)."""
+    from tests.browser import chromium_or_skip
+
+    return chromium_or_skip()
+
+
+@pytest.fixture(scope="module")
+def restore_migration_data(django_db_setup, django_db_blocker):
+    """Put back what the migrations created once the live-server test's flush has emptied the tables.
+
+    A live-server test commits, so pytest-django empties every table after it (and its post_migrate
+    handlers recreate only some rows); the groups, the workflow, the locales and Wagtail's root
+    page that later tests expect are copied first and restored here, after that flush (a module
+    fixture is torn down after the test's own).
+    """
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(snapshot)
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)

@@ -11,16 +11,15 @@ asyncio loop registered on the test's thread, where Django refuses ORM calls.
 
 import json
 import re
-import shutil
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection
 
-from tests.browser import chromium_or_skip, headless_chromium
+from tests.browser import headless_chromium, screenshots_in
+from tests.browser import walk as browser_walk
 
 playwright_sync = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -r requirements-test.txt)"
@@ -32,7 +31,6 @@ PASSWORD = "a-browser-test-password"
 SLUG = "child-focus-116000"
 TIMEOUT_MS = 15_000  # any one action or expectation; the whole walk takes about 12 s
 VIEWPORT = {"width": 1280, "height": 900}
-MAX_SHOT_HEIGHT = 8000
 MENU_CLASH = (
     "Opening 'Help & sources' also opened Wagtail's 'Help' menu, which covers the Help-lines link: "
     "the sidebar opens every submenu whose name is a prefix of the opened one's, and the group's "
@@ -52,73 +50,6 @@ STEPS = [
     "reviewer-action-menu",
     "reviewer-approved",
 ]
-
-
-@pytest.fixture(scope="session")
-def chromium_executable() -> str:
-    return chromium_or_skip()
-
-
-@pytest.fixture(scope="module")
-def restore_migration_data(django_db_setup, django_db_blocker):
-    """Put back what the migrations created once the live-server test's flush has emptied the tables.
-
-    A live-server test commits, so pytest-django empties every table after it (and its post_migrate
-    handlers recreate only some rows); the groups, the workflow, the locales and Wagtail's root
-    page that later tests expect are copied first and restored here, after that flush (a module
-    fixture is torn down after the test's own).
-    """
-    from django.apps import apps
-    from django.core.management.color import no_style
-
-    with django_db_blocker.unblock():
-        snapshot = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(snapshot)
-        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
-        if statements:
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
-
-
-@pytest.fixture
-def screenshots():
-    """shot(page, name) saves a full-page screenshot as NN-name.png, numbered in order."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    taken = []
-
-    def shot(page, name: str) -> Path:
-        path = ARTIFACTS / f"{len(taken) + 1:02d}-{name}.png"
-        full_page_screenshot(page, path)
-        taken.append(path)
-        return path
-
-    shot.taken = taken
-    return shot
-
-
-def full_page_screenshot(page, path: Path) -> None:
-    """The whole page, although Wagtail's admin scrolls inside <main> rather than the window.
-
-    Playwright's full_page covers the document only, so the viewport is made as tall as the
-    content for the shot, then put back.
-    """
-    viewport = page.viewport_size
-    height = page.evaluate(
-        "() => Math.max(document.documentElement.scrollHeight,"
-        " ...Array.from(document.querySelectorAll('main'), main => main.scrollHeight))"
-    )
-    if height > viewport["height"]:
-        page.set_viewport_size({"width": viewport["width"], "height": min(height, MAX_SHOT_HEIGHT)})
-    try:
-        # Finished, not mid-way: e.g. the confirmation message sliding in.
-        page.screenshot(path=str(path), full_page=True, animations="disabled")
-    finally:
-        page.set_viewport_size(viewport)
 
 
 def api_get(live_server, path: str) -> dict:
@@ -141,31 +72,8 @@ def cache_key(locale: str) -> str:
     return entry_key(path=f"/api/v1/helplines/{SLUG}/", query=[("locale", locale)], language=locale)
 
 
-def log_in(context, live_server, username: str):
-    """Sign in on the admin's login page.
-
-    The login page is in the site's default language (Dutch) whatever the user prefers, so its
-    fields are found by their form names; past it, each user's admin is in English.
-    """
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    form = page.locator("form").filter(has=page.locator("input[name='password']"))
-    form.locator("input[name='username']").fill(username)
-    form.locator("input[name='password']").fill(PASSWORD)
-    form.locator("button[type='submit']").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    return page
-
-
 def walk(context, live_server, username: str, steps, shot) -> None:
-    """Log a user in and take their steps; on failure, a screenshot of where it stopped."""
-    page = log_in(context, live_server, username)
-    try:
-        steps(page, shot)
-    except Exception:
-        full_page_screenshot(page, ARTIFACTS / f"failed-{username}.png")
-        raise
+    browser_walk(context, live_server.url, username, PASSWORD, steps, shot, failure_dir=ARTIFACTS)
 
 
 def open_more_actions(page):
@@ -177,7 +85,7 @@ def open_more_actions(page):
 
 @pytest.mark.django_db(transaction=True)
 def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
-    restore_migration_data, live_server, django_user_model, settings, screenshots, chromium_executable
+    restore_migration_data, live_server, django_user_model, settings, chromium_executable
 ):
     from django.contrib.auth.models import Group
     from wagtail.users.models import UserProfile
@@ -205,6 +113,7 @@ def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
         # The old answer is now in the response cache: only an invalidation lets the new one through.
         assert caches[settings.BAKEN_API_RESPONSE_CACHE_ALIAS].get(cache_key(locale)) is not None, locale
 
+    screenshots = screenshots_in(ARTIFACTS)
     expect.set_options(timeout=TIMEOUT_MS)
     with headless_chromium(chromium_executable) as browser:
         editor = browser.new_context(viewport=VIEWPORT)

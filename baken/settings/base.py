@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a refused publish in the admin rolls its request back and says why.
+    "cms.translation_gate.AdminTransactionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.DatabaseOutageMiddleware",
     # Last, as django-axes requires: it answers locked-out login attempts.
@@ -197,6 +199,12 @@ if env("BAKEN_DEEPL_API_KEY", default=""):
         "OPTIONS": {"AUTH_KEY": env("BAKEN_DEEPL_API_KEY")},
     }
 WAGTAIL_WORKFLOW_ENABLED = True
+# The admin loads nothing from other sites (the Content-Security-Policy above would block it and
+# fill the console with errors): avatars are the ones editors upload, or Wagtail's local default,
+# never Gravatar; and the dashboard does not ask wagtail.org for new releases (upgrades follow
+# requirements.txt, reviewed like any other change).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- API -----------------------------------------------------------------------------
 # Only what drf-spectacular needs globally. The public API's own rules (no authentication, no

@@ -12,9 +12,10 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from cms import roles
 from cms.blocks import ANSWER_FEATURES, FAQSectionsBlock
 from cms.mixins import HeadlessPreviewMixin
+from cms.translation_completeness import TranslationCompleteMixin
 
 
-class HomePage(Page):
+class HomePage(TranslationCompleteMixin, Page):
     """The root of one locale's content tree; campaigns live below it."""
 
     parent_page_types = ["wagtailcore.Page"]
@@ -25,7 +26,7 @@ class HomePage(Page):
         verbose_name = "home page"
 
 
-class CampaignPage(HeadlessPreviewMixin, Page):
+class CampaignPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
     summary = models.TextField(help_text="One or two sentences: what the campaign is about.")
 
     content_panels = Page.content_panels + [
@@ -68,7 +69,7 @@ class CampaignHelpLine(Orderable):
     panels = [FieldPanel("helpline")]
 
 
-class FAQPage(HeadlessPreviewMixin, Page):
+class FAQPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
     intro = RichTextField(features=ANSWER_FEATURES, blank=True)
     body = StreamField(
         FAQSectionsBlock(),

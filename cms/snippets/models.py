@@ -32,6 +32,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms import validators
 from cms.mixins import HeadlessPreviewMixin
+from cms.translation_completeness import TranslationCompleteMixin
 from cms.opening_hours import WEEKDAYS, OpeningInterval, validate_intervals
 
 
@@ -123,6 +124,7 @@ class HelpLineForm(ReviewIntervalFormMixin, WagtailAdminModelForm):
 
 
 class HelpLine(
+    TranslationCompleteMixin,
     TranslatableMixin,
     WorkflowMixin,
     DraftStateMixin,
@@ -428,6 +430,7 @@ class SourceCitationForm(ReviewIntervalFormMixin, WagtailAdminModelForm):
 
 
 class SourceCitation(
+    TranslationCompleteMixin,
     TranslatableMixin,
     WorkflowMixin,
     DraftStateMixin,
