@@ -9,6 +9,7 @@ import html
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
 from wagtail.documents import get_document_model
@@ -84,19 +85,56 @@ def _clean_and_text(expanded: str) -> tuple[str, str]:
     requests and languages are cleaned once per process.
     """
     clean = sanitise(expanded)
-    return clean, to_text(clean)
+    return clean, to_text(clean, link_targets=True)
+
+
+_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?")
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
+
+
+def link_target(href: str) -> str:
+    """How a link's target reads in plain text: the URL, or a mailto:/tel: link's address/number."""
+    scheme, _, rest = href.partition(":")
+    if scheme.lower() == "mailto":
+        return unquote(rest.split("?", 1)[0])
+    if scheme.lower() == "tel":
+        return unquote(rest)
+    return href
+
+
+def _same_target(text: str, target: str) -> bool:
+    """Whether a link's text already is its target.
+
+    Compared without case, an http(s):// scheme, a leading "www." and a trailing "/" — so
+    "www.childfocus.be" is the text of https://www.childfocus.be/ — and, for phone numbers,
+    without spaces, dots, dashes, slashes and parentheses ("116 000" is tel:116000).
+    """
+
+    def key(value: str) -> str:
+        value = value.strip().casefold()
+        number = _PHONE_PUNCTUATION.sub("", value)
+        if number.removeprefix("+").isdigit():
+            return number
+        return _URL_PREFIX.sub("", value).rstrip("/")
+
+    return key(text) == key(target)
 
 
 class _TextExtractor(HTMLParser):
     BLOCKS = {"p", "li", "ol", "ul", "br"}
 
-    def __init__(self):
+    def __init__(self, *, link_targets: bool = False):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.lists: list[list] = []
+        self.link_targets = link_targets
+        self.links: list[tuple[str, int]] = []  # open <a>: its target, where its text starts in parts
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("ol", "ul"):
+        if tag == "a" and self.link_targets:
+            href = dict(attrs).get("href") or ""
+            self.links.append((link_target(href.strip()), len(self.parts)))
+        elif tag in ("ol", "ul"):
             self.lists.append([tag, 0])
         elif tag == "li" and self.lists:
             self.lists[-1][1] += 1
@@ -110,7 +148,9 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag):
-        if tag in ("ol", "ul") and self.lists:
+        if tag == "a" and self.links:
+            self._close_link(*self.links.pop())
+        elif tag in ("ol", "ul") and self.lists:
             self.lists.pop()
             if not self.lists:
                 self.parts.append("\n\n")
@@ -120,9 +160,26 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data):
         self.parts.append(re.sub(r"\s+", " ", data))
 
+    def _close_link(self, target: str, start: int) -> None:
+        """Follow a link's text with its target in parentheses, unless the text already is it."""
+        text = "".join(self.parts[start:])
+        words = text.rstrip()
+        # No target (a page that is not public, an unsafe URL removed), or a link without text,
+        # invisible in the HTML too: the text alone.
+        if not target or not words.strip() or _same_target(words, target):
+            return
+        self.parts[start:] = [f"{words} ({target})", text[len(words) :]]
 
-def to_text(clean_html: str) -> str:
-    extractor = _TextExtractor()
+
+def to_text(clean_html: str, *, link_targets: bool = False) -> str:
+    """Plain text of sanitised HTML: paragraphs, line breaks and list items kept as lines.
+
+    With ``link_targets``, each link's text is followed by its target in parentheses — "de
+    website van Child Focus (https://www.childfocus.be)" — or, when the text already is the target,
+    shown once; a mailto:/tel: link's target is its address/number. Without it (search excerpts),
+    only the link's text.
+    """
+    extractor = _TextExtractor(link_targets=link_targets)
     extractor.feed(clean_html)
     extractor.close()
     text = "".join(extractor.parts)

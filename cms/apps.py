@@ -8,8 +8,10 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cms.localize_segments import install as install_translation_editor_labels
         from cms.signal_handlers import ensure_content_locales
         from cms.translation_gate import install_save_target_guard
 
         post_migrate.connect(ensure_content_locales, sender=self)
         install_save_target_guard()
+        install_translation_editor_labels()

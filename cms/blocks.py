@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.forms.utils import ErrorList
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -51,7 +52,8 @@ class QuestionBlock(blocks.StructBlock):
 
 
 class SectionBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=255)
+    # Also how wagtail-localize's translation editor labels it (cms/localize_segments.py).
+    heading = blocks.CharBlock(max_length=255, label=_("Section heading"))
     questions = blocks.ListBlock(QuestionBlock(), min_num=1)
 
     class Meta:

@@ -1,6 +1,10 @@
 """Translation with wagtail-localize: only texts are offered; a fresh translation is never live."""
 
+import uuid
+
 import pytest
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.urls import reverse
 from wagtail_localize.models import TranslationSource
 from wagtail_localize.operations import translate_object
 
@@ -96,3 +100,143 @@ def test_labels_translated_through_a_po_file_survive_a_new_number_in_the_source(
         ("116000@childfocus.org", "Écrivez-nous", locales["fr"].pk),
     ]
     assert [(h.weekday, h.opens.hour, h.closes.hour) for h in french.opening_hours.all()] == [(0, 9, 17)]
+
+
+# --- FAQ pages: anchors and links ------------------------------------------------------------
+
+FRENCH_FAQ = {
+    "Veelgestelde vragen": "Questions fréquentes",
+    "veelgestelde-vragen": "questions-frequentes",
+    "FAQ": "FAQ",
+    "Waar meld ik beelden?": "Où signaler des images ?",
+    'Via <a id="a1">de website van Child Focus</a>, <a id="a2">mail</a> of <a id="a3">de campagne</a>.': (
+        'Via <a id="a1">le site de Child Focus</a>, <a id="a2">courriel</a> ou <a id="a3">la campagne</a>.'
+    ),
+}
+
+
+@pytest.fixture
+def faq_with_links(make_page_tree):
+    tree = make_page_tree(translations=("fr",))
+    faq = tree.faq
+    faq.body = [
+        {
+            "type": "section",
+            "id": str(uuid.uuid4()),
+            "value": {
+                "heading": "FAQ",
+                "questions": [
+                    {
+                        "type": "item",
+                        "id": str(uuid.uuid4()),
+                        "value": {
+                            "question": "Waar meld ik beelden?",
+                            "anchor": "waar-meld-ik-beelden",
+                            "answer": '<p>Via <a href="https://www.childfocus.be">de website van '
+                            'Child Focus</a>, <a href="mailto:116000@childfocus.org">mail</a> of '
+                            f'<a linktype="page" id="{tree.campaign.pk}">de campagne</a>.</p>',
+                            "helplines": [],
+                            "citations": [],
+                        },
+                    }
+                ],
+            },
+        }
+    ]
+    publish(faq)
+    return tree
+
+
+@pytest.fixture
+def publish_translation(django_capture_on_commit_callbacks):
+    """Publish a translation as the editor's "Publish in French" does (the revision goes live on commit)."""
+
+    def publish_it(translation):
+        with django_capture_on_commit_callbacks(execute=True):
+            translation.save_target(publish=True)
+
+    return publish_it
+
+
+@pytest.fixture
+def translate_in_french(locales, publish_translation):
+    """Translate every string through a PO file and publish, as an outside translator's upload does."""
+
+    def translate(page):
+        translate_object(page, [locales["fr"]])
+        source, _ = TranslationSource.get_or_create_from_instance(page)
+        translation = source.translations.get(target_locale=locales["fr"])
+        po = translation.export_po()
+        for entry in po:
+            entry.msgstr = FRENCH_FAQ[entry.msgid]
+        assert translation.import_po(po) == []
+        publish_translation(translation)
+        return source, translation
+
+    return translate
+
+
+def answers(page) -> list[tuple[str, str]]:
+    page.refresh_from_db()
+    return [
+        (question["anchor"], question["answer"].source)
+        for section in page.body
+        for question in section.value["questions"]
+    ]
+
+
+def test_the_anchor_is_not_offered_and_translations_keep_the_source_anchor(
+    faq_with_links, locales, translate_in_french, publish_translation
+):
+    faq = faq_with_links.faq
+    assert offered_strings(faq) == set(FRENCH_FAQ)  # no "waar-meld-ik-beelden"
+    source, translation = translate_in_french(faq)
+    assert not source.stringsegment_set.filter(context__path__contains="anchor").exists()
+    assert not source.overridablesegment_set.filter(context__path__contains="anchor").exists()
+
+    french = faq.get_translation(locales["fr"])
+    assert french.live is True
+    assert [anchor for anchor, _ in answers(french)] == ["waar-meld-ik-beelden"]
+
+    # A new anchor published in Dutch reaches the translation with the next sync.
+    faq.body[0].value["questions"][0]["anchor"] = "beelden-melden"
+    publish(faq)
+    source.update_from_db()
+    publish_translation(translation)
+    assert [anchor for anchor, _ in answers(french)] == ["beelden-melden"]
+
+
+def test_link_targets_are_kept_unless_the_translator_overrides_one(
+    admin_client, faq_with_links, locales, translate_in_french, publish_translation
+):
+    faq = faq_with_links.faq
+    source, translation = translate_in_french(faq)
+    french = faq.get_translation(locales["fr"])
+    campaign_link = f'<a id="{faq_with_links.campaign.pk}" linktype="page">la campagne</a>'
+    assert answers(french) == [
+        (
+            "waar-meld-ik-beelden",
+            '<p>Via <a href="https://www.childfocus.be">le site de Child Focus</a>, '
+            f'<a href="mailto:116000@childfocus.org">courriel</a> ou {campaign_link}.</p>',
+        )
+    ]
+
+    # The translator edits the website link's URL in the editor (a "synchronised value").
+    website = source.overridablesegment_set.get(context__path__endswith=".answer.'https://www.childfocus.be'")
+    response = admin_client.put(
+        reverse(
+            "wagtail_localize:edit_override",
+            kwargs={"translation_id": translation.pk, "overridable_segment_id": website.pk},
+        ),
+        encode_multipart(BOUNDARY, {"value": "https://www.childfocus.be/fr"}),
+        content_type=MULTIPART_CONTENT,
+    )
+    assert response.status_code == 201
+    publish_translation(translation)
+    assert answers(french) == [
+        (
+            "waar-meld-ik-beelden",
+            '<p>Via <a href="https://www.childfocus.be/fr">le site de Child Focus</a>, '
+            f'<a href="mailto:116000@childfocus.org">courriel</a> ou {campaign_link}.</p>',
+        )
+    ]

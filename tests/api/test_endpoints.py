@@ -375,7 +375,7 @@ def test_faq_answers_are_sanitised_and_internal_links_resolved(site, api):
         "<p>Klik <i>hier</i></p>"
         '<p><a rel="noopener noreferrer">niet</a></p>'
     )
-    assert answer["text"] == "Zie de campagne.\n\nKlik hier\n\nniet"
+    assert answer["text"] == "Zie de campagne (/schat-je-schatje/).\n\nKlik hier\n\nniet"
 
 
 def test_faq_list_filtered_by_campaign(site, api):

@@ -1,0 +1,280 @@
+"""Translating in a real browser: the wagtail-localize editor saves, untranslated never goes live.
+
+A translator translates a new FAQ page string by string in wagtail-localize's editor, reloads and
+finds it saved; an administrator's "Publish in français" and the translator's "Submit translation
+for review" are refused while texts are missing; once complete, the translator submits it, a
+reviewer approves it from the dashboard, and the public API serves it in French with
+``Content-Language: fr``. The same for a help-line's labels, whose numbers are not offered.
+
+Headless Chromium (tests/browser.py) against pytest-django's live server; the database is set up
+before the browser starts and checked over HTTP after (Playwright's sync API keeps an asyncio
+loop on this thread, where Django refuses ORM calls). Screenshots of each step go to
+test-artifacts/translation/ (git-ignored).
+"""
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser import headless_chromium, screenshots_in
+from tests.browser import walk as browser_walk
+
+playwright_sync = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install -r requirements-test.txt)"
+)
+expect = playwright_sync.expect
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "translation"
+PASSWORD = "a-browser-test-password"
+TIMEOUT_MS = 15_000
+VIEWPORT = {"width": 1280, "height": 900}
+FAQ_SLUG = "hulp-zoeken"
+HELPLINE_SLUG = "chat-child-focus"
+QUESTIONS = {
+    "Waar vind ik hulp?": ("Où trouver de l'aide ?", "<p>Bel gratis 116000.</p>", "Appelez le 116000."),
+    "Is het anoniem?": (
+        "Est-ce anonyme ?",
+        "<p>Ja, je naam blijft geheim.</p>",
+        "Oui, ton nom reste secret.",
+    ),
+}
+# What the translator types for each Dutch text (the answers' text without their markup).
+FRENCH = {
+    "Hulp zoeken": "Trouver de l'aide",
+    FAQ_SLUG: "trouver-de-l-aide",
+    "Hulp": "Aide",
+    **{question: french for question, (french, _, _) in QUESTIONS.items()},
+    **{re.sub("<[^>]+>", "", answer): french_answer for _, (_, answer, french_answer) in QUESTIONS.items()},
+    # The help-line's texts: labels only, its number and address are not offered.
+    "Chat met Child Focus": "Chat avec Child Focus",
+    "Child Focus": "Child Focus",
+    "Anoniem chatten met een hulpverlener.": "Chatter anonymement avec un intervenant.",
+    "Bel ons": "Appelez-nous",
+    "Chat": "Chat",
+}
+
+
+def api(live_server, path: str) -> tuple[dict, dict]:
+    with urllib.request.urlopen(f"{live_server.url}{path}", timeout=10) as response:
+        assert response.status == 200
+        return json.load(response), dict(response.headers)
+
+
+@pytest.fixture
+def content(django_user_model, locales):
+    """The demo, three users, and a new Dutch FAQ page and help-line, each with a French
+    translation started in wagtail-localize (drafts holding the Dutch text)."""
+    from django.contrib.auth.models import Group
+    from wagtail.users.models import UserProfile
+    from wagtail_localize.models import Translation
+    from wagtail_localize.operations import translate_object
+
+    from cms import roles
+    from cms.pages.models import CampaignPage, FAQPage
+    from cms.snippets.models import ContactPoint, ContactType
+    from tests.conftest import publish
+    from tests.factories import HelpLineFactory
+
+    call_command("load_demo_content", verbosity=0)
+    for username, group in (("ada", None), ("tom", roles.TRANSLATORS), ("rita", roles.REVIEWERS)):
+        if group is None:
+            user = django_user_model.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
+        else:
+            user = django_user_model.objects.create_user(username, f"{username}@example.org", PASSWORD)
+            user.groups.add(Group.objects.get(name=group))
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = "en"  # the steps below read Wagtail's English texts
+        profile.save()
+
+    campaign = CampaignPage.objects.get(locale=locales["nl"])
+    faq = campaign.add_child(
+        instance=FAQPage(
+            title="Hulp zoeken",
+            slug=FAQ_SLUG,
+            locale=locales["nl"],
+            body=[
+                (
+                    "section",
+                    {
+                        "heading": "Hulp",
+                        "questions": [
+                            {"question": q, "anchor": "", "answer": a, "helplines": [], "citations": []}
+                            for q, (_, a, _) in QUESTIONS.items()
+                        ],
+                    },
+                )
+            ],
+        )
+    )
+    publish(faq)
+    helpline = publish(
+        HelpLineFactory(
+            slug=HELPLINE_SLUG,
+            name="Chat met Child Focus",
+            organisation="Child Focus",
+            description="Anoniem chatten met een hulpverlener.",
+            contact_points=[
+                ContactPoint(contact_type=ContactType.PHONE, value="+3224754411", label="Bel ons"),
+                ContactPoint(contact_type=ContactType.CHAT, value="https://chat.childfocus.be", label="Chat"),
+            ],
+        )
+    )
+    translate_object(faq, [locales["fr"]])
+    translate_object(helpline, [locales["fr"]])
+    french_faq = FAQPage.objects.get(translation_key=faq.translation_key, locale=locales["fr"])
+    return {
+        "french_faq": french_faq.pk,
+        "french_campaign": french_faq.get_parent().pk,
+        "french_helpline": helpline.get_translation(locales["fr"]).pk,
+        "faq_translation": Translation.objects.get(
+            source__object_id=faq.translation_key, target_locale=locales["fr"]
+        ).pk,
+    }
+
+
+def translate_visible_segments(page, *, leave: int = 0) -> int:
+    """Type the French for each untranslated text on the open tab, leaving the last ``leave``."""
+    done = 0
+    panel = page.locator("[role=tabpanel]:visible")
+    translate = page.get_by_role("button", name="Translate", exact=True)
+    # A segment: the source text in its own <p>, then the translation or a Translate button.
+    untranslated = panel.locator("li:has(> p)").filter(has=translate)
+    while untranslated.count() > leave:
+        source = untranslated.first.locator(":scope > p").inner_text().strip()
+        # Found again by its source text: once opened, it has no Translate button any more.
+        exactly = re.compile(f"^{re.escape(source)}$")
+        segment = panel.locator("li:has(> p)").filter(has=page.locator("p", has_text=exactly)).first
+        segment.get_by_role("button", name="Translate", exact=True).click()
+        segment.locator("textarea").fill(FRENCH[source])
+        segment.get_by_role("button", name="Save", exact=True).click()
+        expect(segment.get_by_text("Translated manually")).to_be_visible()
+        done += 1
+    return done
+
+
+def submit_from_explorer(page, title: str) -> None:
+    """The row's "More options" menu in the page explorer → "Submit translation for review"."""
+    row = page.locator("tr").filter(has_text=title)
+    row.get_by_role("button", name=re.compile("More options")).click()
+    page.get_by_role("link", name="Submit translation for review").click()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves_french(
+    restore_migration_data, live_server, content, settings, chromium_executable
+):
+    settings.BAKEN_API_RESPONSE_CACHE = True
+    settings.BAKEN_API_MEMOS = True
+    base = live_server.url
+    editor_url = f"{base}/admin/pages/{content['french_faq']}/edit/"
+    explorer_url = f"{base}/admin/pages/{content['french_campaign']}/"
+    shot = screenshots_in(ARTIFACTS)
+
+    def walk(context, username, steps):
+        return browser_walk(context, base, username, PASSWORD, steps, shot, failure_dir=ARTIFACTS)
+
+    def translator_translates_most(page, shot):
+        page.goto(explorer_url)
+        page.get_by_role("link", name="Hulp zoeken", exact=True).first.click()
+        expect(page).to_have_url(editor_url)
+        # Each text is labelled by what it is.
+        for label in ("Section heading", "Question 1", "Answer to: Waar vind ik hulp?", "Question 2"):
+            expect(page.get_by_text(label, exact=True)).to_be_visible()
+        shot(page, "translator-editor")
+        assert translate_visible_segments(page, leave=1) == 5
+        shot(page, "translator-translated")
+        page.reload()
+        expect(page.get_by_text("Où trouver de l'aide ?", exact=True)).to_be_visible()
+        expect(page.get_by_text("Trouver de l'aide", exact=True).first).to_be_visible()
+        shot(page, "translator-saved-after-reload")
+
+        page.goto(explorer_url)
+        submit_from_explorer(page, "Trouver de l'aide")
+        expect(page.get_by_role("alert")).to_contain_text("cannot be published in français: 2 of 7 texts")
+        expect(page.get_by_role("button", name="Submit for review")).to_have_count(0)
+        shot(page, "translator-submit-refused")
+
+    def administrator_cannot_publish(page, shot):
+        page.goto(editor_url)
+        page.get_by_role("button", name="Publish in français").click()
+        expect(page.get_by_role("status")).to_contain_text("cannot be published in français: 2 of 7 texts")
+        shot(page, "administrator-publish-refused")
+
+    def translator_completes_and_submits(page, shot):
+        page.goto(editor_url)
+        assert translate_visible_segments(page) == 1
+        page.get_by_role("tab", name="Promote").click()
+        assert translate_visible_segments(page) == 1
+        shot(page, "translator-complete")
+        page.goto(explorer_url)
+        submit_from_explorer(page, "Trouver de l'aide")
+        expect(page.locator("main")).to_contain_text("is translated into français (7 texts)")
+        shot(page, "translator-submit-confirm")
+        page.get_by_role("button", name="Submit for review").click()
+        expect(page.get_by_role("status")).to_contain_text("was submitted for review")
+        shot(page, "translator-submitted")
+
+    def reviewer_approves(page, shot):
+        awaiting = page.get_by_role("region", name="Awaiting your review")
+        row = awaiting.locator("tr").filter(has_text="Trouver de l'aide")
+        expect(row).to_contain_text("français")
+        shot(page, "reviewer-dashboard")
+        row.get_by_role("button", name="Actions").click()
+        row.get_by_role("button", name="Approve", exact=True).click()
+        # Wagtail reloads the dashboard without a message; the approved page has left the list.
+        expect(page.get_by_role("region", name="Awaiting your review")).to_have_count(0)
+        shot(page, "reviewer-approved")
+
+    # Before anything is translated, French readers get the Dutch page, labelled Dutch.
+    body, headers = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+    assert (body["locale"], body["is_fallback"], headers["Content-Language"]) == ("nl", True, "nl")
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with headless_chromium(chromium_executable) as browser:
+        contexts = {name: browser.new_context(viewport=VIEWPORT) for name in ("tom", "ada", "rita")}
+        for context in contexts.values():
+            context.set_default_timeout(TIMEOUT_MS)
+        walk(contexts["tom"], "tom", translator_translates_most)
+        walk(contexts["ada"], "ada", administrator_cannot_publish)
+        body, headers = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+        assert (body["locale"], headers["Content-Language"]) == ("nl", "nl")
+        walk(contexts["tom"], "tom", translator_completes_and_submits)
+        body, _ = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+        assert body["locale"] == "nl"  # in review, not live
+        walk(contexts["rita"], "rita", reviewer_approves)
+
+    body, headers = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+    assert headers["Content-Language"] == "fr"
+    assert (body["locale"], body["is_fallback"], body["title"], body["slug"]) == (
+        "fr",
+        False,
+        "Trouver de l'aide",
+        "trouver-de-l-aide",
+    )
+    questions = [q for section in body["sections"] for q in section["questions"]]
+    assert [(q["question"], q["answer"]["text"]) for q in questions] == [
+        (french, french_answer) for french, _, french_answer in QUESTIONS.values()
+    ]
+    assert [s["heading"] for s in body["sections"]] == ["Aide"]
+    assert [p.name for p in shot.taken] == [
+        f"{n:02d}-{name}.png"
+        for n, name in enumerate(
+            [
+                "translator-editor",
+                "translator-translated",
+                "translator-saved-after-reload",
+                "translator-submit-refused",
+                "administrator-publish-refused",
+                "translator-complete",
+                "translator-submit-confirm",
+                "translator-submitted",
+                "reviewer-dashboard",
+                "reviewer-approved",
+            ],
+            1,
+        )
+    ]
