@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content
-	$(MANAGE) ensure_dev_admin
+	$(MANAGE) ensure_dev_admin --base-url http://127.0.0.1:$(PORT)
 	@echo "Serving Baken on http://127.0.0.1:$(PORT)/ (admin: /admin/, API: /api/v1/)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -9,6 +9,14 @@ PASSWORD = "baken-dev-admin"  # noqa: S105 - development settings only, refused 
 class Command(BaseCommand):
     help = "Make sure a development admin account exists (development settings only)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--base-url",
+            default=settings.WAGTAILADMIN_BASE_URL,
+            help="Where the development server answers, for the admin address printed "
+            "(default: WAGTAILADMIN_BASE_URL, %(default)s).",
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("ensure_dev_admin only runs with development settings (DEBUG on).")
@@ -19,4 +27,5 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = user.is_active = True
             user.set_password(PASSWORD)
             user.save()
-        self.stdout.write(f"Admin: http://127.0.0.1:<port>/admin/  user “{USERNAME}”, password “{PASSWORD}”")
+        admin_url = options["base_url"].rstrip("/") + "/admin/"
+        self.stdout.write(f"Admin: {admin_url}  user “{USERNAME}”, password “{PASSWORD}”")
