@@ -236,8 +236,20 @@ def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves
     expect.set_options(timeout=TIMEOUT_MS)
     with headless_chromium(chromium_executable) as browser:
         contexts = {name: browser.new_context(viewport=VIEWPORT) for name in ("tom", "ada", "rita")}
-        for context in contexts.values():
+        console_errors = []
+        for name, context in contexts.items():
             context.set_default_timeout(TIMEOUT_MS)
+            # Nothing in the admin may break: no avatar or update check blocked by the CSP, no
+            # failed request, no script error.
+            context.on(
+                "console",
+                lambda message, name=name: (
+                    console_errors.append((name, message.text, message.location.get("url")))
+                    if message.type == "error"
+                    else None
+                ),
+            )
+            context.on("weberror", lambda error, name=name: console_errors.append((name, str(error.error))))
         walk(contexts["tom"], "tom", translator_translates_most)
         walk(contexts["ada"], "ada", administrator_cannot_publish)
         body, headers = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
@@ -247,6 +259,7 @@ def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves
         assert body["locale"] == "nl"  # in review, not live
         walk(contexts["rita"], "rita", reviewer_approves)
 
+    assert console_errors == []
     body, headers = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
     assert headers["Content-Language"] == "fr"
     assert (body["locale"], body["is_fallback"], body["title"], body["slug"]) == (
