@@ -16,6 +16,9 @@ from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from cms.snippets.models import HelpLine, SourceCitation
@@ -32,12 +35,42 @@ ORDER_EXPLANATION = (
 )
 
 
+def display_date(value: dt.date | None, empty: str = "") -> str:
+    """A date as the admin shows it: in the editor's language ("2 december 2026", "2 décembre 2026").
+
+    Never relative ("3 days ago"): a review-by date is a day, not a moment. Exports keep ISO dates.
+    """
+    if value is None:
+        return str(empty)
+    return date_format(value, "DATE_FORMAT")
+
+
+def review_by_text(obj) -> str:
+    """An object's review-by date for the admin, or that it was never checked."""
+    return display_date(obj.review_by, _("now (never checked)"))
+
+
+def last_checked_text(obj) -> str:
+    return display_date(obj.last_checked, _("never"))
+
+
 def can_see_review_report(user) -> bool:
     return user.is_active and any(user.has_perm(permission) for permission in REVIEW_REPORT_PERMISSIONS)
 
 
 def can_verify(user) -> bool:
     return user.is_active and user.has_perm(VERIFY_PERMISSION)
+
+
+def verify_refusal(helpline: HelpLine, user):
+    """Why ``user`` may not mark this help-line verified now (its lock, e.g. in review), or None.
+
+    ``helpline`` is the version that is verified: its sync source (see ``verify_helpline``).
+    """
+    lock = helpline.get_lock()
+    if lock is not None and lock.for_user(user):
+        return lock.get_message(user)  # may be HTML (SafeString)
+    return None
 
 
 @dataclass(frozen=True)
@@ -97,17 +130,17 @@ class ReviewItem:
     # Texts for the admin table and the spreadsheet export.
     @property
     def last_checked_text(self) -> str:
-        return self.last_checked.isoformat() if self.last_checked else "never"
+        return last_checked_text(self.obj)
 
     @property
     def review_by_text(self) -> str:
-        return self.obj.review_by_text
+        return review_by_text(self.obj)
 
     @property
     def overdue_text(self) -> str:
         if self.days_overdue is None:
-            return "never checked"
-        return f"{self.days_overdue} day{'' if self.days_overdue == 1 else 's'}"
+            return str(_("never checked"))
+        return ngettext("%(days)d day", "%(days)d days", self.days_overdue) % {"days": self.days_overdue}
 
 
 def _one_per_translation_set(rows):

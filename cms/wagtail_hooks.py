@@ -1,16 +1,37 @@
+import contextlib
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.conf import settings
 from django.contrib.admin.utils import quote
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Prefetch
+from django.db.models.functions import Cast
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, UpdatedAtColumn
-from wagtail.admin.widgets import Button
+from wagtail.admin.ui.tables import BooleanColumn, Column, LocaleColumn, UpdatedAtColumn
+from wagtail.admin.widgets import AdminDateInput, BooleanRadioSelect, Button
+from wagtail.coreutils import get_content_languages
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Locale, Revision, WorkflowState
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from cms import admin_views, reviews, translation_gate
-from cms.snippets.models import HelpLine, SourceCitation
+from cms.admin_views import LocalDateColumn, StatusColumn, review_by_column
+from cms.snippets.models import ContactPoint, ContactType, HelpLine, SourceCitation
 
 
 def verify_button(helpline: HelpLine, user) -> Button | None:
@@ -18,7 +39,7 @@ def verify_button(helpline: HelpLine, user) -> Button | None:
     if not reviews.can_verify(user):
         return None
     return Button(
-        "Mark verified today",
+        _("Mark verified today"),
         icon_name="check",
         priority=40,
         attrs={
@@ -31,12 +52,112 @@ def verify_button(helpline: HelpLine, user) -> Button | None:
     )
 
 
-def review_by_column() -> Column:
-    # A plain date: Wagtail's DateColumn says "just now" for dates in the future.
-    return Column("review_by", label="Review by", accessor="review_by_text")
+# --- the help-line listing ------------------------------------------------------------------------
+
+ALL_LOCALES = "all"
+
+
+def locale_choices():
+    existing = set(Locale.objects.values_list("language_code", flat=True))
+    return [(code, name) for code, name in get_content_languages().items() if code in existing] + [
+        (ALL_LOCALES, _("All locales"))
+    ]
+
+
+class DefaultLocaleFilter(django_filters.ChoiceFilter):
+    """One locale at a time: the default locale (Dutch) unless another, or "all", is chosen."""
+
+    def filter(self, qs, value):
+        if not value or value == ALL_LOCALES:
+            return qs
+        return qs.filter(locale__language_code=value)
+
+
+class HelpLineFilterSet(WagtailFilterSet):
+    locale = DefaultLocaleFilter(
+        label=_("Locale"),
+        choices=locale_choices,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        initial=settings.BAKEN_DEFAULT_LOCALE,
+    )
+    live = django_filters.BooleanFilter(label=_("Live"), widget=BooleanRadioSelect)
+    contact_points__contact_type = django_filters.ChoiceFilter(
+        field_name="contact_points__contact_type",
+        label=_("Contact type"),
+        choices=ContactType.choices,
+        empty_label=_("All"),
+        widget=forms.RadioSelect,
+        distinct=True,
+    )
+    last_verified__lte = django_filters.DateFilter(
+        field_name="last_verified",
+        lookup_expr="lte",
+        label=_("Last verified on or before"),
+        widget=AdminDateInput,
+    )
+    last_verified__gte = django_filters.DateFilter(
+        field_name="last_verified",
+        lookup_expr="gte",
+        label=_("Last verified on or after"),
+        widget=AdminDateInput,
+    )
+
+    class Meta:
+        model = HelpLine
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("locale"):
+            data = data.copy()
+            data["locale"] = settings.BAKEN_DEFAULT_LOCALE
+        super().__init__(data, *args, **kwargs)
 
 
 class HelpLineIndexView(IndexView):
+    def get_locale(self):
+        # "All locales" is a filter value, not a Locale: new help-lines are still added in the default.
+        if self.request.GET.get("locale") == ALL_LOCALES:
+            return Locale.get_default()
+        return super().get_locale()
+
+    def get_base_queryset(self):
+        content_type = ContentType.objects.get_for_model(HelpLine)
+        object_id = Cast(OuterRef("pk"), output_field=CharField())
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("locale")
+            .prefetch_related(
+                Prefetch("contact_points", queryset=ContactPoint.objects.order_by("sort_order"))
+            )
+            .annotate(
+                # For the status column: one query for the page, not two per row.
+                _baken_in_review=Exists(
+                    WorkflowState.objects.filter(
+                        base_content_type=content_type,
+                        object_id=object_id,
+                        status=WorkflowState.STATUS_IN_PROGRESS,
+                    )
+                ),
+                _baken_scheduled=Exists(
+                    Revision.objects.filter(
+                        base_content_type=content_type,
+                        object_id=object_id,
+                        approved_go_live_at__isnull=False,
+                    )
+                ),
+            )
+        )
+
+    def search_queryset(self, queryset):
+        # The search index filters on few fields (not contact types or dates): search all help-lines,
+        # then keep the matches among the filtered ones, so any filter combines with a search.
+        if not self.is_searching:
+            return queryset
+        matches = super().search_queryset(self.model._default_manager.all())
+        return queryset.filter(pk__in=[match.pk for match in matches])
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if button := verify_button(instance, self.request.user):
@@ -44,7 +165,21 @@ class HelpLineIndexView(IndexView):
         return buttons
 
 
-class HelpLineEditView(EditView):
+class DuplicateContactWarningMixin:
+    """After a successful save from the editor: warn about contact values another help-line has."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if isinstance(response, HttpResponseRedirect) and not self.expects_json_response:
+            admin_views.warn_about_duplicate_contacts(self.request, form)
+        return response
+
+
+class HelpLineCreateView(DuplicateContactWarningMixin, CreateView):
+    pass
+
+
+class HelpLineEditView(DuplicateContactWarningMixin, EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons
@@ -58,22 +193,20 @@ class HelpLineViewSet(SnippetViewSet):
     icon = "help"
     menu_label = "Help-lines"
     index_view_class = HelpLineIndexView
+    add_view_class = HelpLineCreateView
     edit_view_class = HelpLineEditView
     list_display = [
         "name",
         "organisation",
-        Column("locale", label="Language", accessor="locale"),
-        Column("contact_summary", label="Contact points", accessor="contact_summary"),
-        BooleanColumn("available_24_7", label="24/7"),
-        DateColumn("last_verified", label="Last verified"),
+        LocaleColumn(label=_("Language")),
+        Column("contact_summary", label=_("Contact points"), accessor="contact_summary"),
+        BooleanColumn("available_24_7", label=_("24/7")),
+        LocalDateColumn("last_verified", label=_("Last verified"), sort_key="last_verified"),
         review_by_column(),
+        StatusColumn(),
         UpdatedAtColumn(),
     ]
-    list_filter = {
-        "live": ["exact"],
-        "contact_points__contact_type": ["exact"],
-        "last_verified": ["lte", "gte"],
-    }
+    filterset_class = HelpLineFilterSet
     ordering = ["name"]
     copy_view_enabled = False
 
@@ -89,10 +222,10 @@ class SourceCitationViewSet(SnippetViewSet):
     menu_label = "Source citations"
     list_display = [
         "title",
-        Column("locale", label="Language", accessor="locale"),
-        Column("citation_type", label="Type", accessor="get_citation_type_display"),
+        Column("locale", label=_("Language"), accessor="locale"),
+        Column("citation_type", label=_("Type"), accessor="get_citation_type_display"),
         "publisher",
-        DateColumn("publication_date", label="Published"),
+        LocalDateColumn("publication_date", label=_("Published"), sort_key="publication_date"),
         review_by_column(),
         UpdatedAtColumn(),
     ]
@@ -152,13 +285,21 @@ def add_review_due_panel(request, panels):
 def register_review_log_actions(actions):
     @actions.register_action(reviews.VERIFY_ACTION)
     class VerifiedFormatter(LogFormatter):
-        label = "Verify"
+        label = _("Verify")
 
         def format_message(self, log_entry):
             day = (log_entry.data or {}).get("last_verified", "")
+            with contextlib.suppress(TypeError, ValueError):
+                day = reviews.display_date(dt.date.fromisoformat(day))
             if (log_entry.data or {}).get("via"):
-                return f"Marked verified on {day} (through the default-locale version)"
-            return f"Marked verified on {day}"
+                return _("Marked verified on %(date)s (through the default-locale version)") % {"date": day}
+            return _("Marked verified on %(date)s") % {"date": day}
+
+
+# --- help-line bulk actions (the listing's check boxes) -------------------------------------------
+
+hooks.register("register_bulk_action", admin_views.MarkVerifiedBulkAction)
+hooks.register("register_bulk_action", admin_views.SubmitForReviewBulkAction)
 
 
 # --- translations behind their source ------------------------------------------------------

@@ -45,7 +45,7 @@ def opening_hours_fields(index: int, weekday: int, opens: str, closes: str) -> d
     }
 
 
-def helpline_post_data(*, opening_hours=(), contact_value="116 000", publish=True) -> dict[str, str]:
+def helpline_post_data(*, opening_hours=(), contact_value="116 000", publish=True) -> dict:
     """The add form as the admin submits it: main fields plus both inline formsets."""
     data = {
         "name": "Hulplijn 116000",
@@ -55,7 +55,7 @@ def helpline_post_data(*, opening_hours=(), contact_value="116 000", publish=Tru
         "is_free": "on",
         "anonymous_possible": "on",
         "time_zone": "Europe/Brussels",
-        "languages": '["nl", "fr"]',
+        "languages": ["nl", "fr"],  # check boxes
         "area_served": "BE",
         "last_verified": "2024-05-01",
         **management_form("contact_points", 1, minimum=1),

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -32,8 +32,9 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms import validators
 from cms.mixins import HeadlessPreviewMixin
-from cms.translation_completeness import TranslationCompleteMixin
 from cms.opening_hours import WEEKDAYS, OpeningInterval, validate_intervals
+from cms.snippets.forms import HelpLineAdminFormMixin, SynchronisedInlinePanel
+from cms.translation_completeness import TranslationCompleteMixin
 
 
 class ContactType(models.TextChoices):
@@ -101,8 +102,11 @@ class ReviewByMixin:
         return self.review_by is None or self.review_by < today
 
 
-class HelpLineForm(ReviewIntervalFormMixin, WagtailAdminModelForm):
-    """Checks the opening hours as a whole: rows that overlap each other on the same day."""
+class HelpLineForm(HelpLineAdminFormMixin, ReviewIntervalFormMixin, WagtailAdminModelForm):
+    """Checks the opening hours as a whole: rows that overlap each other on the same day.
+
+    The rest of the editor (translations' synchronised fields, languages) is in cms/snippets/forms.py.
+    """
 
     def clean(self):
         cleaned_data = super().clean()
@@ -205,7 +209,7 @@ class HelpLine(
             [FieldPanel("name"), FieldPanel("slug"), FieldPanel("organisation"), FieldPanel("description")],
             heading="Help-line",
         ),
-        InlinePanel("contact_points", heading="Contact points", min_num=1, label="Contact point"),
+        SynchronisedInlinePanel("contact_points", heading="Contact points", min_num=1, label="Contact point"),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("is_free"), FieldPanel("anonymous_possible")]),
@@ -214,7 +218,7 @@ class HelpLine(
             ],
             heading="Cost and availability",
         ),
-        InlinePanel("opening_hours", heading="Weekly opening hours", label="Opening hours"),
+        SynchronisedInlinePanel("opening_hours", heading="Weekly opening hours", label="Opening hours"),
         MultiFieldPanel(
             [FieldPanel("languages"), FieldPanel("area_served")],
             heading="Reach",

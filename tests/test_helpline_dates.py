@@ -1,0 +1,152 @@
+"""Last-verified and review-by dates in the admin: a date in the editor's language, never "… ago".
+
+The editor's language is their Wagtail admin preference (UserProfile.preferred_language); exports
+keep ISO dates.
+"""
+
+import csv
+import datetime as dt
+import html
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from wagtail.users.models import UserProfile
+
+from cms import reviews
+from tests.conftest import publish
+from tests.factories import HelpLineFactory, SourceCitationFactory
+
+pytestmark = pytest.mark.django_db
+
+LISTING_URL = "/admin/snippets/cms/helpline/"
+CITATIONS_URL = "/admin/snippets/cms/sourcecitation/"
+REPORT_URL = "/admin/reports/overdue-for-review/"
+RELATIVE = ("ago", "geleden", "il y a", "vor ", "just now", "zojuist", "à l’instant")
+
+
+def speaking(client, user, language):
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(user)
+    return client
+
+
+def column(content: str, label: str | int) -> dict[str, str]:
+    """The text of one column of the listing's table (by heading or position), by the row's title."""
+    table = BeautifulSoup(content, "html.parser").find("table", class_="listing")
+    headings = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
+    if isinstance(label, int):
+        index = label
+    else:
+        index = next(i for i, heading in enumerate(headings) if heading.startswith(label))
+    cells = {}
+    for row in table.find("tbody").find_all("tr"):
+        tds = row.find_all("td")
+        title = row.find("a").get_text(strip=True)
+        cells[title] = tds[index].get_text(" ", strip=True)
+    return cells
+
+
+@pytest.fixture
+def listed(locales):
+    HelpLineFactory(name="Verified", last_verified=dt.date(2026, 6, 5), review_interval_days=180)
+    HelpLineFactory(name="Never verified", last_verified=None)
+
+
+@pytest.mark.parametrize(
+    ("language", "last_verified", "review_by"),
+    [
+        ("nl", "5 juni 2026", "2 december 2026"),
+        ("fr", "5 juin 2026", "2 décembre 2026"),
+        ("en", "June 5, 2026", "Dec. 2, 2026"),
+    ],
+)
+def test_the_listing_shows_dates_in_the_editors_language(
+    client, superuser, listed, language, last_verified, review_by
+):
+    response = speaking(client, superuser, language).get(LISTING_URL)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert column(content, "Last verified") == {"Verified": last_verified, "Never verified": ""}
+    assert column(content, "Review by") == {"Verified": review_by, "Never verified": "now (never checked)"}
+    for text in [*column(content, "Last verified").values(), *column(content, "Review by").values()]:
+        assert not any(word in text for word in RELATIVE)
+
+
+def test_the_results_view_shows_the_same_dates(client, superuser, listed):
+    response = speaking(client, superuser, "fr").get(LISTING_URL + "results/")
+    assert response.status_code == 200
+    assert column(response.content.decode(), "Review by")["Verified"] == "2 décembre 2026"
+
+
+def test_the_citation_listing_shows_dates_in_the_editors_language(client, superuser, locales):
+    SourceCitationFactory(
+        title="Jaarverslag", publication_date=dt.date(2023, 6, 1), last_reviewed=dt.date(2025, 3, 1)
+    )
+
+    content = speaking(client, superuser, "fr").get(CITATIONS_URL).content.decode()
+
+    assert column(content, 5) == {"Jaarverslag": "1 juin 2023"}  # "Published", in French
+    assert column(content, "Review by") == {"Jaarverslag": "1 mars 2026"}
+
+
+@pytest.fixture
+def overdue(locales):
+    return publish(
+        HelpLineFactory(name="Hulplijn 116000", last_verified=dt.date(2024, 1, 10), review_interval_days=180)
+    )
+
+
+def test_the_report_shows_dates_in_the_editors_language_and_exports_iso_dates(client, superuser, overdue):
+    speaking(client, superuser, "fr")
+
+    content = client.get(REPORT_URL).content.decode()
+
+    row = BeautifulSoup(content, "html.parser").find("table", class_="listing").find("tbody").find("tr")
+    cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+    assert cells[:6] == ["Hulplijn 116000", "Help-line", "nl", "10 janvier 2024", "180", "8 juillet 2024"]
+    assert not any(word in cell for cell in cells for word in RELATIVE)
+
+    export = client.get(REPORT_URL, {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8"))))
+    assert rows[1][3] == "2024-01-10"
+    assert rows[1][5] == "2024-07-08"
+
+
+def test_the_dashboard_panel_shows_the_review_by_date_in_the_editors_language(client, superuser, overdue):
+    content = speaking(client, superuser, "nl").get("/admin/").content.decode()
+    panel = content[content.index("baken-review-due") :]
+    assert "8 juli 2024" in panel
+    assert "2024-07-08" not in panel
+
+
+def test_verifying_says_the_date_in_the_editors_language_and_history_too(client, superuser, overdue):
+    speaking(client, superuser, "fr")
+    with translation.override("fr"):
+        today = date_format(timezone.localdate(), "DATE_FORMAT")
+
+    response = client.post(reverse("wagtailsnippets_cms_helpline:verify", args=[overdue.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert f"Help-line 'Hulplijn 116000' marked verified on {today}, in every language." in html.unescape(
+        response.content.decode()
+    )
+    history = client.get(reverse("wagtailsnippets_cms_helpline:history", args=[overdue.pk]))
+    assert f"Marked verified on {today}" in history.content.decode()
+
+
+def test_display_date_follows_the_active_language():
+    day = dt.date(2026, 12, 2)
+    with translation.override("nl"):
+        assert reviews.display_date(day) == "2 december 2026"
+    with translation.override("fr"):
+        assert reviews.display_date(day) == "2 décembre 2026"
+    with translation.override("de"):
+        assert reviews.display_date(day) == "2. Dezember 2026"
+    assert reviews.display_date(None, "never") == "never"
