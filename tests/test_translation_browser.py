@@ -139,7 +139,10 @@ def content(django_user_model, locales):
 def translate_visible_segments(page, *, leave: int = 0) -> int:
     """Type the French for each untranslated text on the open tab, leaving the last ``leave``."""
     done = 0
+    # Pages' editors have tabs (Content, Promote); a snippet's has one list of texts.
     panel = page.locator("[role=tabpanel]:visible")
+    if panel.count() == 0:
+        panel = page.locator("main")
     translate = page.get_by_role("button", name="Translate", exact=True)
     # A segment: the source text in its own <p>, then the translation or a Translate button.
     untranslated = panel.locator("li:has(> p)").filter(has=translate)
@@ -291,3 +294,95 @@ def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves
             1,
         )
     ]
+
+
+HELPLINE_STEPS = [
+    "translator-helpline-editor",
+    "translator-helpline-translated",
+    "translator-helpline-submitted",
+    "reviewer-helpline-dashboard",
+    "reviewer-helpline-approved",
+    "translator-manual-translation-read-only",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_translator_translates_help_line_labels_numbers_stay_the_dutch_ones(
+    restore_migration_data, live_server, content, settings, chromium_executable
+):
+    settings.BAKEN_API_RESPONSE_CACHE = True
+    settings.BAKEN_API_MEMOS = True
+    base = live_server.url
+    french_listing = f"{base}/admin/snippets/cms/helpline/?locale=fr"
+    shot = screenshots_in(ARTIFACTS.with_name("translation-helpline"))
+
+    def walk(context, username, steps):
+        return browser_walk(context, base, username, PASSWORD, steps, shot, failure_dir=shot.folder)
+
+    def translator_translates_and_submits(page, shot):
+        page.goto(french_listing)
+        page.get_by_role("link", name="Chat met Child Focus", exact=True).click()
+        # The translation editor offers the texts only: no number, address, hours or slug.
+        expect(page.get_by_text("Bel ons", exact=True)).to_be_visible()
+        expect(page.get_by_text("+3224754411")).to_have_count(0)
+        expect(page.get_by_text("https://chat.childfocus.be")).to_have_count(0)
+        shot(page, "translator-helpline-editor")
+        assert translate_visible_segments(page) == 5
+        shot(page, "translator-helpline-translated")
+        page.goto(french_listing)
+        # The row still shows the draft's name: the translated texts go into it when submitted.
+        row = page.locator("tr").filter(has_text="Chat met Child Focus")
+        row.get_by_role("button", name=re.compile("More options")).click()
+        page.get_by_role("link", name="Submit translation for review").click()
+        page.get_by_role("button", name="Submit for review").click()
+        expect(page.get_by_role("status")).to_contain_text("was submitted for review")
+        shot(page, "translator-helpline-submitted")
+
+    def reviewer_approves(page, shot):
+        row = page.get_by_role("region", name="Awaiting your review").locator("tr")
+        row = row.filter(has_text="Chat avec Child Focus")
+        expect(row).to_contain_text("français")
+        shot(page, "reviewer-helpline-dashboard")
+        row.get_by_role("button", name="Actions").click()
+        row.get_by_role("button", name="Approve", exact=True).click()
+        expect(page.get_by_role("region", name="Awaiting your review")).to_have_count(0)
+        shot(page, "reviewer-helpline-approved")
+
+    def translator_sees_numbers_read_only(page, shot):
+        # A translation made by hand (the demo's) opens Wagtail's form: its numbers are read-only.
+        page.goto(french_listing)
+        page.get_by_role("link", name="Ligne d'aide 116000", exact=True).click()
+        expect(page.get_by_label("Name")).to_be_editable()
+        expect(page.get_by_label("Slug")).to_be_disabled()
+        value = page.locator("input[name$='-value']").first
+        expect(value).to_have_value("116000")
+        expect(value).to_be_disabled()
+        expect(page.locator("input[name$='-label']").first).to_be_editable()
+        expect(page.get_by_text("Synchronised from the Dutch version").first).to_be_visible()
+        shot(page, "translator-manual-translation-read-only")
+
+    before, _ = api(live_server, f"/api/v1/helplines/{HELPLINE_SLUG}/?locale=fr")
+    assert (before["locale"], before["name"]) == ("nl", "Chat met Child Focus")
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with headless_chromium(chromium_executable) as browser:
+        tom, rita = (browser.new_context(viewport=VIEWPORT) for _ in range(2))
+        for context in (tom, rita):
+            context.set_default_timeout(TIMEOUT_MS)
+        walk(tom, "tom", translator_translates_and_submits)
+        walk(rita, "rita", reviewer_approves)
+        walk(tom, "tom", translator_sees_numbers_read_only)
+
+    body, headers = api(live_server, f"/api/v1/helplines/{HELPLINE_SLUG}/?locale=fr")
+    assert headers["Content-Language"] == "fr"
+    assert (body["locale"], body["is_fallback"], body["name"], body["description"]) == (
+        "fr",
+        False,
+        "Chat avec Child Focus",
+        "Chatter anonymement avec un intervenant.",
+    )
+    assert [(p["type"], p["value"], p["label"]) for p in body["contact_points"]] == [
+        ("phone", "+3224754411", "Appelez-nous"),
+        ("chat", "https://chat.childfocus.be", "Chat"),
+    ]
+    assert [p.name for p in shot.taken] == [f"{n:02d}-{name}.png" for n, name in enumerate(HELPLINE_STEPS, 1)]
