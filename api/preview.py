@@ -41,8 +41,11 @@ def representation(obj) -> dict:
 
     code = obj.locale.language_code
     chain = fallback_chain(code)
+    # What the draft refers to (help-lines, citations, linked pages) is shown as the public API
+    # would show it now: the same visibility rule (api.visibility) and translation rules.
     visibility = selectors.current_visibility()
-    obj.served_locale, obj.is_fallback, obj.translation_outdated = code, False, False
+    # The draft itself is served in its own language, and is nothing's outdated translation.
+    selectors.mark_served([obj], requested=code, locale_codes=visibility.locale_codes)
     if isinstance(obj, FAQPage):
         parent = obj.get_parent() if obj.path else None
         obj.campaign_slug = parent.slug if parent is not None else None

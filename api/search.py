@@ -3,7 +3,8 @@
 The backend ranks the visible FAQ pages of the request's language; within the best-ranked
 ``BAKEN_SEARCH_MAX_PAGES`` pages, questions are scored by the query words they contain (accents
 and case ignored, prefix matches so that "meld" finds "melding") and returned with a short
-excerpt.
+excerpt. Visibility, the served translation and ``translation_outdated`` are the selectors' (the
+same rules as every other endpoint: api.visibility, api.selectors.translations).
 """
 
 import re
@@ -55,7 +56,6 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
         return []
     # The pages a list would show (one per translation, in the best locale), as a subquery.
     resolved = selectors.resolved_pages(model=FAQPage, visibility=visibility, chain=chain)
-    codes = {pk: code for code, pk in visibility.locale_ids.items()}
     backend = get_search_backend()
     ranked = []
     # Each language is searched with its own stemming (PostgreSQL), in the order of the chain.
@@ -79,21 +79,21 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
     source_published_at = dict(
         resolved.filter(pk__in=[page.pk for page in ranked]).values_list("pk", "source_published_at")
     )
+    selectors.mark_served(
+        ranked,
+        requested=requested,
+        locale_codes=visibility.locale_codes,
+        source_published_at={page.translation_key: source_published_at.get(page.pk) for page in ranked},
+    )
     results = []
     for page_rank, page in enumerate(ranked):
-        served = codes[page.locale_id]
         faq = {
             "id": page.pk,
             "slug": page.slug,
             "title": page.title,
-            "locale": served,
-            "is_fallback": served != requested,
-            "translation_outdated": bool(
-                served != settings.BAKEN_DEFAULT_LOCALE
-                and source_published_at.get(page.pk)
-                and page.last_published_at
-                and source_published_at[page.pk] > page.last_published_at
-            ),
+            "locale": page.served_locale,
+            "is_fallback": page.is_fallback,
+            "translation_outdated": page.translation_outdated,
         }
         for section in page.body.raw_data:
             for item in section["value"]["questions"]:

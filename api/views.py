@@ -41,7 +41,6 @@ from api.serializers import (
 from cms.pages.models import FAQPage
 from cms.snippets.models import HelpLine, SourceCitation
 
-MAX_ID = 2**63 - 1  # the largest id the database can hold; larger ones exist nowhere
 CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 _CSL_DATE = {"type": "object", "properties": {"date-parts": {"type": "array", "items": {"type": "array"}}}}
 _CSL_NAME = {
@@ -305,7 +304,7 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
         selectors.mark_served(
             [page],
             requested=self.requested,
-            locale_codes=self._locale_codes(),
+            locale_codes=self.visibility.locale_codes,
             source_published_at=page.source_published_at,
         )
         presenters.present_faq_detail(
@@ -316,9 +315,6 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
             requested=self.requested,
         )
         return Response(representations.faq_detail(page))
-
-    def _locale_codes(self):
-        return {pk: code for code, pk in self.visibility.locale_ids.items()}
 
 
 @extend_schema(tags=["campaigns"])
@@ -444,7 +440,7 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
     )
     def retrieve(self, request, pk=None):
         """One citation by id (of any of its translations), served in the requested language."""
-        if int(pk) > MAX_ID:
+        if int(pk) > selectors.MAX_ID:
             raise Http404
         found = selectors.resolved_snippets(
             model=SourceCitation,

@@ -1,8 +1,14 @@
 """The admin report of translations behind their source."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from cms.snippets.models import HelpLine
 from tests.conftest import publish
+from tests.factories import SourceCitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +45,65 @@ def test_a_changed_source_puts_its_translations_in_the_report_until_they_are_rep
 
 def test_the_report_is_in_the_reports_menu(admin_client, translated):
     assert "Translations behind their source" in admin_client.get("/admin/").content.decode()
+
+
+def report_rows(admin_client) -> dict[str, str]:
+    """Title → "behind" or "never published" for every translation the report lists."""
+    from cms.translation_status import behind_translations
+
+    rows = {
+        item.title: "never published" if item.translation_published_at is None else "behind"
+        for item in behind_translations()
+    }
+    page = admin_client.get(URL).content.decode().replace("&#x27;", "'")
+    assert all(title in page for title in rows)
+    return rows
+
+
+def api_outdated(client) -> dict[str, bool]:
+    return {
+        "faq": client.get("/api/v1/faqs/questions-frequentes/?locale=fr").json()["translation_outdated"],
+        "helpline": client.get("/api/v1/helplines/child-focus-116000/?locale=fr").json()[
+            "translation_outdated"
+        ],
+    }
+
+
+def test_a_source_the_api_does_not_serve_puts_no_translation_in_the_report(admin_client, client, translated):
+    """The report judges the source by the API's visibility rule (not just ``live``), so it lists
+    exactly the translations the API flags ``translation_outdated``: a source that is expired
+    (still flagged live), or below a restricted page, is served by neither."""
+    publish(translated["faq"])
+    publish(translated["helpline"])
+    behind = {"Questions fréquentes": "behind", "Ligne d'aide 116000": "behind"}
+    assert report_rows(admin_client) == behind
+    assert api_outdated(client) == {"faq": True, "helpline": True}
+
+    restriction = PageViewRestriction.objects.create(
+        page=translated["tree"].campaign, restriction_type=PageViewRestriction.LOGIN
+    )
+    HelpLine.objects.filter(pk=translated["helpline"].pk).update(
+        expire_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert report_rows(admin_client) == {}
+    assert api_outdated(client) == {"faq": False, "helpline": False}
+
+    restriction.delete()
+    HelpLine.objects.filter(pk=translated["helpline"].pk).update(expire_at=None)
+    assert report_rows(admin_client) == behind
+    assert api_outdated(client) == {"faq": True, "helpline": True}
+
+
+def test_a_never_published_translation_of_a_visible_source_is_listed(
+    admin_client, client, locales, translated
+):
+    source = publish(SourceCitationFactory(title="Jaarverslag 2024"))
+    french = source.copy_for_translation(locales["fr"])
+    french.title, french.live, french.last_published_at = "Rapport annuel 2024", False, None
+    french.save()
+    assert report_rows(admin_client) == {"Rapport annuel 2024": "never published"}
+    served = client.get(f"/api/v1/citations/{french.pk}/?locale=fr").json()
+    assert (served["locale"], served["is_fallback"], served["translation_outdated"]) == ("nl", True, False)
+    # A source that is not visible has nothing to be behind.
+    type(source).objects.filter(pk=source.pk).update(live=False)
+    assert report_rows(admin_client) == {}

@@ -1,0 +1,69 @@
+"""Query logic for the public API. Only live, published, public content ever comes out of here.
+
+What is visible is decided in api.visibility (the one rule, as a database filter and as a
+predicate); which translation is served, and whether it is outdated, in
+``api.selectors.translations``. The selectors are split by what they select:
+
+* ``pages``: FAQ lists and details, campaigns and the FAQ pages below them;
+* ``snippets``: help-lines and citations;
+* ``sql``: the hand-written SQL of the hottest lookups (visibility applied in memory).
+
+Everything the rest of the code uses is re-exported here, so ``selectors.X`` keeps working.
+"""
+
+from api.selectors.pages import (
+    below_campaign,
+    campaigns,
+    faq_list_pks,
+    faq_summaries,
+    faqs_below,
+    page_with_translations,
+    resolved_pages,
+    visible_pages,
+    with_source_published_at,
+)
+from api.selectors.snippets import (
+    MAX_ID,
+    citations_by_source_pk,
+    helplines_by_source_pk,
+    resolved_snippets,
+    visible_snippets,
+)
+from api.selectors.translations import (
+    behind_source,
+    best_translations,
+    fetched_locale_ids,
+    mark_served,
+    resolve_translations,
+    source_times,
+    translation_outdated,
+)
+from api.visibility import Visibility, current_visibility, forget_locales, locale_ids
+
+__all__ = [
+    "MAX_ID",
+    "Visibility",
+    "behind_source",
+    "below_campaign",
+    "best_translations",
+    "campaigns",
+    "citations_by_source_pk",
+    "current_visibility",
+    "faq_list_pks",
+    "faq_summaries",
+    "faqs_below",
+    "fetched_locale_ids",
+    "forget_locales",
+    "helplines_by_source_pk",
+    "locale_ids",
+    "mark_served",
+    "page_with_translations",
+    "resolve_translations",
+    "resolved_pages",
+    "resolved_snippets",
+    "source_times",
+    "translation_outdated",
+    "visible_pages",
+    "visible_snippets",
+    "with_source_published_at",
+]

@@ -1,0 +1,239 @@
+"""Pages for the public API: FAQ lists and details, campaigns and the FAQ pages below them.
+
+Visible pages only (``Visibility.page_filter``, or ``shows_page`` for the hand-written SQL's
+rows; api.visibility), one per translation in the best locale of the request's chain.
+"""
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+from wagtail.models import Page
+
+from api import response_cache
+from api.selectors.sql import _DECIDING_FIELDS, _translations_by_slug_sql
+from api.selectors.translations import best_translations, fetched_locale_ids, mark_served, source_times
+from api.visibility import Visibility
+from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage
+
+
+def visible_pages(*, model: type[Page], visibility: Visibility) -> QuerySet:
+    return model.objects.filter(visibility.page_filter())
+
+
+def resolved_pages(
+    *,
+    model: type[Page],
+    visibility: Visibility,
+    chain: Sequence[str],
+    extra_filter: Q | None = None,
+) -> QuerySet:
+    """One visible page per translation, in the best locale of ``chain``, resolved by the database.
+
+    A page in the chain's i-th locale is chosen when no visible translation exists in an earlier
+    one, so the database can count, order and slice without reading every row. Each page is
+    annotated with ``source_published_at`` (its default-locale version's last publication).
+    """
+    visible = visible_pages(model=model, visibility=visibility)
+    ids = visibility.chain_locale_ids(chain)
+    chosen = Q(pk__in=[])
+    for position, locale_id in enumerate(ids):
+        in_this_locale = Q(locale_id=locale_id)
+        for earlier in ids[:position]:
+            in_this_locale &= ~Exists(
+                visible.filter(translation_key=OuterRef("translation_key"), locale_id=earlier)
+            )
+        chosen |= in_this_locale
+    # Filters apply to what is served: a translation is not replaced by its source for failing them.
+    resolved = visible.filter(chosen)
+    if extra_filter is not None:
+        resolved = resolved.filter(extra_filter)
+    return with_source_published_at(resolved, model=model, visibility=visibility).order_by("path", "pk")
+
+
+def with_source_published_at(queryset: QuerySet, *, model: type[Page], visibility: Visibility) -> QuerySet:
+    """Annotate each page with ``source_published_at``: when its visible default-locale version was
+    last published (None when there is none)."""
+    source = visible_pages(model=model, visibility=visibility).filter(
+        translation_key=OuterRef("translation_key"), locale_id=visibility.default_locale_id
+    )
+    return queryset.annotate(source_published_at=Subquery(source.values("last_published_at")[:1]))
+
+
+def faq_list_pks(
+    *,
+    visibility: Visibility,
+    chain: Sequence[str],
+    campaign: str | None = None,
+    updated_since: dt.datetime | None = None,
+    versions: dict | None = None,
+) -> list[int]:
+    """The ids of the FAQ pages a list shows, in order: one per translation, in the best locale.
+
+    Counting and ordering them reads every matching row, so the ids are memoised per content
+    version (``versions``) until the next scheduled change; each request then reads only the
+    rows of its own page of results (``faq_summaries``).
+    """
+
+    def compute() -> list[int]:
+        extra = Q()
+        if campaign:
+            extra &= below_campaign(slug=campaign, visibility=visibility)
+        if updated_since:
+            extra &= Q(last_published_at__gte=updated_since)
+        resolved = resolved_pages(model=FAQPage, visibility=visibility, chain=chain, extra_filter=extra)
+        return list(resolved.values_list("pk", flat=True))
+
+    if versions is None:
+        return compute()
+    query = repr((tuple(chain), campaign, updated_since.isoformat() if updated_since else None))
+    key = (
+        f"baken:api:v1:faq-list:{response_cache.version_tag(versions, 'pages')}:"
+        f"{hashlib.sha256(query.encode()).hexdigest()}"
+    )
+    return response_cache.memoised(
+        key,
+        compute,
+        now=visibility.now,
+        valid_until=lambda: response_cache.next_transition(versions=versions, now=visibility.now),
+    )
+
+
+def faq_summaries(*, pks: Sequence[int], visibility: Visibility, requested: str) -> list[FAQPage]:
+    """The FAQ pages with these ids, in this order, with what a list item shows (one query)."""
+    pages = with_source_published_at(
+        # Visibility again: even a memo gone wrong could not put a hidden page in a list.
+        visible_pages(model=FAQPage, visibility=visibility)
+        .filter(pk__in=list(pks))
+        .only(*_DECIDING_FIELDS, "question_count"),
+        model=FAQPage,
+        visibility=visibility,
+    ).in_bulk()
+    for page in pages.values():
+        page.campaign_slug = visibility.campaign_slug_of(page)
+    ordered = [pages[pk] for pk in pks if pk in pages]
+    mark_served(
+        ordered,
+        requested=requested,
+        locale_codes=visibility.locale_codes,
+        source_published_at={page.translation_key: page.source_published_at for page in ordered},
+    )
+    return ordered
+
+
+def page_with_translations(
+    *,
+    model: type[Page],
+    slug: str,
+    visibility: Visibility,
+    chain: Sequence[str],
+    content_fields: Sequence[str] = (),
+):
+    """The visible page with ``slug`` (in any locale) in the best locale of ``chain``.
+
+    One query reads what decides which translation is served, and the ``content_fields`` of the
+    translations that can be (other fields load on access). Returns ``(page, translations)``
+    where translations lists every visible translation's locale and slug, or ``(None, [])``.
+    """
+    # A simple query, visibility applied in memory: every translation of the pages with this slug,
+    # with the content only of those in the chain's locales.
+    chain_ids = visibility.chain_locale_ids(chain)
+    candidates = list(
+        model.objects.raw(
+            _translations_by_slug_sql(model, tuple(content_fields), len(chain_ids)),
+            [*chain_ids * len(content_fields), slug],
+        )
+    )
+    # The slug must belong to a visible page: a draft's slug leads nowhere, not even to its translations.
+    keys = {page.translation_key for page in candidates if page.slug == slug and visibility.shows_page(page)}
+    translations = [
+        page for page in candidates if page.translation_key in keys and visibility.shows_page(page)
+    ]
+    served = best_translations(translations, chain=chain, visibility=visibility)
+    if not served:
+        return None, []
+    chosen = min(served, key=lambda page: (page.path, page.pk))
+    chosen.campaign_slug = visibility.campaign_slug_of(chosen)
+    chosen.source_published_at = source_times(translations, visibility=visibility)
+    codes = visibility.locale_codes
+    links = sorted(
+        (
+            {"locale": codes[page.locale_id], "slug": page.slug}
+            for page in translations
+            if page.translation_key == chosen.translation_key
+        ),
+        key=lambda link: link["locale"],
+    )
+    return chosen, links
+
+
+def below_campaign(*, slug: str, visibility: Visibility) -> Q:
+    """Pages whose parent is a visible translation of the campaign with ``slug`` (as a subquery)."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    campaigns = visible_pages(model=CampaignPage, visibility=visibility).filter(
+        path=parent_path,
+        translation_key__in=CampaignPage.objects.filter(slug=slug).values("translation_key"),
+    )
+    return Q(Exists(campaigns))
+
+
+def campaigns(*, visibility: Visibility, chain: Sequence[str], requested: str, slug: str | None = None):
+    """Campaigns in the best locale (one query plus two prefetches), and every visible translation.
+
+    Campaigns are few, so all their visible translations are read at once: the same rows give
+    the translation links and the paths below which their FAQ pages live.
+    Returns ``(chosen campaigns in site order, translation rows)``.
+    """
+    queryset = visible_pages(model=CampaignPage, visibility=visibility)
+    if slug is not None:
+        queryset = queryset.filter(translation_key__in=queryset.filter(slug=slug).values("translation_key"))
+    translations = list(
+        queryset.prefetch_related(
+            Prefetch("key_dates", queryset=CampaignKeyDate.objects.order_by("sort_order")),
+            Prefetch("campaign_helplines", queryset=CampaignHelpLine.objects.order_by("sort_order")),
+        )
+    )
+    chosen = sorted(
+        best_translations(translations, chain=chain, visibility=visibility), key=lambda c: (c.path, c.pk)
+    )
+    codes = visibility.locale_codes
+    mark_served(
+        chosen,
+        requested=requested,
+        locale_codes=codes,
+        source_published_at=source_times(translations, visibility=visibility),
+    )
+    translation_rows = [
+        {"path": c.path, "translation_key": c.translation_key, "locale": codes[c.locale_id], "slug": c.slug}
+        for c in translations
+    ]
+    return chosen, translation_rows
+
+
+def faqs_below(
+    *, campaign_paths: Sequence[str], visibility: Visibility, chain: Sequence[str], requested: str
+) -> list[FAQPage]:
+    """The FAQ pages below any of these campaign pages, one per translation, in one query."""
+    if not campaign_paths:
+        return []
+    below = reduce(or_, (Q(path__startswith=path) for path in campaign_paths))
+    candidates = list(
+        visible_pages(model=FAQPage, visibility=visibility).filter(
+            below, locale_id__in=fetched_locale_ids(visibility, chain)
+        )
+    )
+    chosen = sorted(
+        best_translations(candidates, chain=chain, visibility=visibility),
+        key=lambda page: (page.path, page.pk),
+    )
+    mark_served(
+        chosen,
+        requested=requested,
+        locale_codes=visibility.locale_codes,
+        source_published_at=source_times(candidates, visibility=visibility),
+    )
+    return chosen
