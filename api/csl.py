@@ -21,7 +21,9 @@ def _name(author: str) -> dict:
     return {"literal": author.strip()}
 
 
-def to_csl(citation) -> dict:
+def to_csl(value) -> dict:
+    """A CSL-JSON item from a presented citation (``api.values.Citation``)."""
+    citation = value.obj
     item = {
         "id": f"baken-citation-{citation.pk}",
         "type": CSL_TYPES[citation.citation_type],
@@ -41,6 +43,6 @@ def to_csl(citation) -> dict:
         item["issued"] = _date_parts(citation.publication_date)
     if citation.accessed_date:
         item["accessed"] = _date_parts(citation.accessed_date)
-    if citation.api_notes["text"]:
-        item["note"] = citation.api_notes["text"]
+    if value.notes.text:
+        item["note"] = value.notes.text
     return item

@@ -29,7 +29,9 @@ def _cache_key(preview_id: str) -> str:
 
 
 def representation(obj) -> dict:
-    """The draft as the public API would serve it in its own language."""
+    """The draft as the public API would serve it in its own language: the same presenters and
+    the same compiled contract (api.contract) as the public endpoints."""
+    from api.contract import represent
     from api.serializers import (
         CampaignSerializer,
         CitationSerializer,
@@ -45,26 +47,30 @@ def representation(obj) -> dict:
     # would show it now: the same visibility rule (api.visibility) and translation rules.
     visibility = selectors.current_visibility()
     # The draft itself is served in its own language, and is nothing's outdated translation.
-    selectors.mark_served([obj], requested=code, locale_codes=visibility.locale_codes)
+    [chosen] = selectors.serve([obj], requested=code, locale_codes=visibility.locale_codes)
     if isinstance(obj, FAQPage):
+        # Its own parent, even when that campaign is new and not yet public.
         parent = obj.get_parent() if obj.path else None
-        obj.campaign_slug = parent.slug if parent is not None else None
-        presenters.present_faq_detail(
-            obj, translations=[], visibility=visibility, chain=chain, requested=code
+        detail = presenters.faq_detail(
+            chosen,
+            campaign=parent.slug if parent is not None else None,
+            translations=[],
+            visibility=visibility,
+            chain=chain,
+            requested=code,
         )
-        return FAQDetailSerializer(obj).data
+        return represent(FAQDetailSerializer, detail)
     if isinstance(obj, CampaignPage):
-        presenters.present_campaigns(
-            [obj], translations=[], visibility=visibility, chain=chain, requested=code
+        [campaign] = presenters.campaigns(
+            [chosen], translations=[], visibility=visibility, chain=chain, requested=code
         )
-        return CampaignSerializer(obj).data
+        return represent(CampaignSerializer, campaign)
     if isinstance(obj, HelpLine):
-        obj.published_details = obj.details_document()
-        presenters.present_helplines([obj], now=visibility.now)
-        return HelpLineSerializer(obj).data
+        obj.published_details = obj.details_document()  # the draft's own details, not the live ones
+        return represent(HelpLineSerializer, presenters.helpline(chosen, now=visibility.now))
     if isinstance(obj, SourceCitation):
-        presenters.present_citations([obj], visibility=visibility)
-        return CitationSerializer(obj).data
+        [citation] = presenters.citations([chosen], visibility=visibility)
+        return represent(CitationSerializer, citation)
     raise TypeError(f"No headless preview for {type(obj).__name__}")
 
 

@@ -14,6 +14,8 @@ from urllib.parse import unquote
 import nh3
 from wagtail.documents import get_document_model
 
+from api.values import RichText
+
 ALLOWED_TAGS = {"p", "b", "i", "strong", "em", "a", "ol", "ul", "li", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -72,9 +74,9 @@ class LinkResolver:
         return _INTERNAL_LINK.sub(replace, fragment or "")
 
 
-def render(fragment: str, resolver: LinkResolver) -> dict:
+def render(fragment: str, resolver: LinkResolver) -> RichText:
     html, text = _clean_and_text(resolver.expand(fragment))
-    return {"html": html, "text": text}
+    return RichText(html=html, text=text)
 
 
 @functools.lru_cache(maxsize=2048)

@@ -12,7 +12,7 @@ import re
 from django.conf import settings
 from wagtail.search.backends import get_search_backend
 
-from api import selectors
+from api import selectors, values
 from api.richtext import sanitise, to_text
 from cms.pages.models import FAQPage
 from cms.text import fold
@@ -79,22 +79,22 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
     source_published_at = dict(
         resolved.filter(pk__in=[page.pk for page in ranked]).values_list("pk", "source_published_at")
     )
-    selectors.mark_served(
+    served = selectors.serve(
         ranked,
         requested=requested,
         locale_codes=visibility.locale_codes,
         source_published_at={page.translation_key: source_published_at.get(page.pk) for page in ranked},
     )
-    results = []
-    for page_rank, page in enumerate(ranked):
-        faq = {
-            "id": page.pk,
-            "slug": page.slug,
-            "title": page.title,
-            "locale": page.served_locale,
-            "is_fallback": page.is_fallback,
-            "translation_outdated": page.translation_outdated,
-        }
+    scored = []
+    for page_rank, (page, how) in enumerate(served):
+        faq = values.FAQReference(
+            id=page.pk,
+            slug=page.slug,
+            title=page.title,
+            locale=how.locale,
+            is_fallback=how.is_fallback,
+            translation_outdated=how.translation_outdated,
+        )
         for section in page.body.raw_data:
             for item in section["value"]["questions"]:
                 question = item["value"]
@@ -103,17 +103,13 @@ def search_questions(*, query: str, visibility, chain, requested: str) -> list[d
                 answer_hits, first = _score(answer_text, terms)
                 if not question_hits and not answer_hits:
                     continue
-                results.append(
-                    {
-                        "faq": faq,
-                        "anchor": question.get("anchor") or "",
-                        "question": question.get("question", ""),
-                        "excerpt": excerpt(answer_text, first),
-                        "score": float(2 * question_hits + answer_hits),
-                        "_rank": page_rank,
-                    }
+                result = values.SearchResult(
+                    faq=faq,
+                    anchor=question.get("anchor") or "",
+                    question=question.get("question", ""),
+                    excerpt=excerpt(answer_text, first),
+                    score=float(2 * question_hits + answer_hits),
                 )
-    results.sort(key=lambda result: (-result["score"], result["_rank"]))
-    for result in results:
-        del result["_rank"]
-    return results
+                scored.append((-result.score, page_rank, result))
+    scored.sort(key=lambda entry: entry[:2])
+    return [result for *_, result in scored]

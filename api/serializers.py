@@ -1,9 +1,34 @@
-"""Response shapes of the public API. Views hand them model instances prepared by the selectors
-(``served_locale``, ``is_fallback`` and expansions set as attributes)."""
+"""The public API's shapes, each declared once (see api.contract).
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+Every response field is declared here and nowhere else: its name, type, help text, and where it
+comes from in the value the presenters build (``source``, an attribute path into the frozen
+values of ``api.values``: ``obj`` is the model row, ``served`` how it is served). The same
+classes give the OpenAPI document (drf-spectacular), the responses and previews (compiled by
+``api.contract.representation``) and the published JSON Schemas.
+"""
+
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
+
+JSON_LD_SCHEMA = {
+    "type": "object",
+    "description": 'schema.org JSON-LD, ready to embed in a <script type="application/ld+json">: '
+    "a FAQPage (with mainEntity Questions and their acceptedAnswer) for an FAQ page, a ContactPoint "
+    "(telephone, email or url; hoursAvailable as OpeningHoursSpecification) for a help-line.",
+    "required": ["@context", "@type"],
+    "properties": {
+        "@context": {"type": "string", "const": "https://schema.org"},
+        "@type": {"type": "string", "enum": ["FAQPage", "ContactPoint"]},
+        "name": {"type": "string"},
+        "inLanguage": {"type": "string"},
+    },
+    "additionalProperties": True,
+}
+
+
+@extend_schema_field(JSON_LD_SCHEMA)
+class JSONLDField(serializers.JSONField):
+    """schema.org JSON-LD, as built by api.structured_data."""
 
 
 class RichTextSerializer(serializers.Serializer):
@@ -14,24 +39,24 @@ class RichTextSerializer(serializers.Serializer):
 
 
 class TranslatedObjectSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    translation_key = serializers.UUIDField()
-    locale = serializers.CharField(source="served_locale", help_text="Language actually served.")
+    id = serializers.IntegerField(source="obj.pk")
+    translation_key = serializers.UUIDField(source="obj.translation_key")
+    locale = serializers.CharField(source="served.locale", help_text="Language actually served.")
     is_fallback = serializers.BooleanField(
-        help_text="True when the object is served in a fallback language, not the one asked for."
+        source="served.is_fallback",
+        help_text="True when the object is served in a fallback language, not the one asked for.",
     )
     translation_outdated = serializers.BooleanField(
+        source="served.translation_outdated",
         help_text="True when this translation's source (the default-language version) was published "
-        "after it: the translation may lag behind."
+        "after it: the translation may lag behind.",
     )
 
 
 class ContactPointSerializer(serializers.Serializer):
     """``{"type": "phone", "value": "116000", "label": "Bel gratis 116000", "href": "tel:116000"}``"""
 
-    type = serializers.ChoiceField(
-        source="contact_type", choices=["phone", "sms", "chat", "email", "web_form"]
-    )
+    type = serializers.ChoiceField(choices=["phone", "sms", "chat", "email", "web_form"])
     value = serializers.CharField(help_text="Normalised: E.164 or national short number, e-mail, or URL.")
     label = serializers.CharField()
     href = serializers.CharField(help_text="tel:, sms:, mailto: or https: link to act on it.")
@@ -41,10 +66,11 @@ class OpeningHoursSerializer(serializers.Serializer):
     """``{"day": "monday", "opens": "09:00", "closes": "17:00"}``"""
 
     day = serializers.ChoiceField(
-        choices=["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        source="day_name",
+        choices=["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
     )
-    opens = serializers.CharField()
-    closes = serializers.CharField()
+    opens = serializers.TimeField(format="%H:%M", help_text="Local time in the help-line's time zone.")
+    closes = serializers.TimeField(format="%H:%M")
 
 
 class AvailabilitySerializer(serializers.Serializer):
@@ -68,29 +94,20 @@ class HelpLineSerializer(TranslatedObjectSerializer):
      "last_published_at": "2026-11-18T09:00:00Z", "structured_data": {"@type": "ContactPoint", …}}
     """
 
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    organisation = serializers.CharField()
-    description = serializers.CharField()
-    contact_points = ContactPointSerializer(many=True, source="api_contact_points")
-    is_free = serializers.BooleanField()
-    anonymous_possible = serializers.BooleanField()
-    availability = AvailabilitySerializer(source="api_availability")
-    open_now = serializers.BooleanField(source="api_open_now")
-    languages = serializers.ListField(child=serializers.CharField())
-    area_served = serializers.CharField()
-    last_verified = serializers.DateField(allow_null=True)
-    last_published_at = serializers.DateTimeField(allow_null=True)
-    structured_data = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_structured_data(self, obj) -> dict:
-        return obj.api_structured_data
-
-
-class HelpLineSummarySerializer(TranslatedObjectSerializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
+    slug = serializers.SlugField(source="obj.slug")
+    name = serializers.CharField(source="obj.name")
+    organisation = serializers.CharField(source="obj.organisation")
+    description = serializers.CharField(source="obj.description")
+    contact_points = ContactPointSerializer(many=True)
+    is_free = serializers.BooleanField(source="obj.is_free")
+    anonymous_possible = serializers.BooleanField(source="obj.anonymous_possible")
+    availability = AvailabilitySerializer()
+    open_now = serializers.BooleanField()
+    languages = serializers.ListField(child=serializers.CharField(), source="obj.languages")
+    area_served = serializers.CharField(source="obj.area_served")
+    last_verified = serializers.DateField(source="obj.last_verified", allow_null=True)
+    last_published_at = serializers.DateTimeField(source="obj.last_published_at", allow_null=True)
+    structured_data = JSONLDField()
 
 
 class CitationSerializer(TranslatedObjectSerializer):
@@ -106,20 +123,20 @@ class CitationSerializer(TranslatedObjectSerializer):
      "notes": {"html": "", "text": ""}, "last_published_at": "…"}
     """
 
-    title = serializers.CharField()
-    authors = serializers.ListField(child=serializers.CharField(), source="author_names")
-    organisation = serializers.CharField()
-    publisher = serializers.CharField()
-    url = serializers.CharField()
-    publication_date = serializers.DateField(allow_null=True)
-    accessed_date = serializers.DateField(allow_null=True)
+    title = serializers.CharField(source="obj.title")
+    authors = serializers.ListField(child=serializers.CharField(), source="obj.author_names")
+    organisation = serializers.CharField(source="obj.organisation")
+    publisher = serializers.CharField(source="obj.publisher")
+    url = serializers.CharField(source="obj.url")
+    publication_date = serializers.DateField(source="obj.publication_date", allow_null=True)
+    accessed_date = serializers.DateField(source="obj.accessed_date", allow_null=True)
     type = serializers.ChoiceField(
-        source="citation_type",
+        source="obj.citation_type",
         choices=["report", "article", "dataset", "legislation", "investigative_journalism", "web_page"],
     )
-    language = serializers.CharField()
-    notes = RichTextSerializer(source="api_notes")
-    last_published_at = serializers.DateTimeField(allow_null=True)
+    language = serializers.CharField(source="obj.language")
+    notes = RichTextSerializer()
+    last_published_at = serializers.DateTimeField(source="obj.last_published_at", allow_null=True)
 
 
 class QuestionSerializer(serializers.Serializer):
@@ -154,11 +171,11 @@ class FAQSummarySerializer(TranslatedObjectSerializer):
      "question_count": 6, "last_published_at": "2026-11-18T09:00:00Z"}
     """
 
-    title = serializers.CharField()
-    slug = serializers.SlugField()
-    campaign = serializers.CharField(source="api_campaign_slug", allow_null=True)
-    question_count = serializers.IntegerField(source="api_question_count")
-    last_published_at = serializers.DateTimeField(allow_null=True)
+    title = serializers.CharField(source="obj.title")
+    slug = serializers.SlugField(source="obj.slug")
+    campaign = serializers.CharField(allow_null=True, help_text="Slug of the campaign the page belongs to.")
+    question_count = serializers.IntegerField()
+    last_published_at = serializers.DateTimeField(source="obj.last_published_at", allow_null=True)
 
 
 class FAQDetailSerializer(FAQSummarySerializer):
@@ -170,14 +187,10 @@ class FAQDetailSerializer(FAQSummarySerializer):
      "structured_data": {"@context": "https://schema.org", "@type": "FAQPage", "inLanguage": "nl", …}}
     """
 
-    intro = RichTextSerializer(source="api_intro")
-    sections = SectionSerializer(many=True, source="api_sections")
-    translations = TranslationLinkSerializer(many=True, source="api_translations")
-    structured_data = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_structured_data(self, obj) -> dict:
-        return obj.api_structured_data
+    intro = RichTextSerializer()
+    sections = SectionSerializer(many=True)
+    translations = TranslationLinkSerializer(many=True)
+    structured_data = JSONLDField()
 
 
 class KeyDateSerializer(serializers.Serializer):
@@ -200,14 +213,14 @@ class CampaignSerializer(TranslatedObjectSerializer):
      "translations": [{"locale": "fr", "slug": "schat-je-schatje"}], "last_published_at": "…"}
     """
 
-    name = serializers.CharField(source="title")
-    slug = serializers.SlugField()
-    summary = serializers.CharField()
-    key_dates = KeyDateSerializer(many=True, source="api_key_dates")
-    faqs = FAQSummarySerializer(many=True, source="api_faqs")
-    helplines = HelpLineSerializer(many=True, source="api_helplines")
-    translations = TranslationLinkSerializer(many=True, source="api_translations")
-    last_published_at = serializers.DateTimeField(allow_null=True)
+    name = serializers.CharField(source="obj.title")
+    slug = serializers.SlugField(source="obj.slug")
+    summary = serializers.CharField(source="obj.summary")
+    key_dates = KeyDateSerializer(many=True)
+    faqs = FAQSummarySerializer(many=True)
+    helplines = HelpLineSerializer(many=True)
+    translations = TranslationLinkSerializer(many=True)
+    last_published_at = serializers.DateTimeField(source="obj.last_published_at", allow_null=True)
 
 
 class LocaleSerializer(serializers.Serializer):
@@ -224,14 +237,23 @@ class LocalesSerializer(serializers.Serializer):
     locales = LocaleSerializer(many=True)
 
 
-class SearchResultSerializer(serializers.Serializer):
-    """``{"faq": {"id": 9, "slug": "veelgestelde-vragen", "title": "…", "locale": "nl", "is_fallback": false},
-    "anchor": "waarom-nu", "question": "Waarom nu?", "excerpt": "…18 november is de Europese dag…",
-    "score": 3.0}``"""
+class FAQReferenceSerializer(serializers.Serializer):
+    """The FAQ page a search result is on: ``{"id": 9, "slug": "veelgestelde-vragen", "title": "…",
+    "locale": "nl", "is_fallback": false, "translation_outdated": false}``"""
 
-    faq = serializers.DictField(
-        help_text="id, slug, title, locale, is_fallback and translation_outdated of the FAQ page."
-    )
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    locale = serializers.CharField(help_text="Language actually served.")
+    is_fallback = serializers.BooleanField()
+    translation_outdated = serializers.BooleanField()
+
+
+class SearchResultSerializer(serializers.Serializer):
+    """``{"faq": FAQReference, "anchor": "waarom-nu", "question": "Waarom nu?",
+    "excerpt": "…18 november is de Europese dag…", "score": 3.0}``"""
+
+    faq = FAQReferenceSerializer()
     anchor = serializers.CharField()
     question = serializers.CharField()
     excerpt = serializers.CharField()
@@ -240,3 +262,15 @@ class SearchResultSerializer(serializers.Serializer):
 
 class IndexSerializer(serializers.Serializer):
     endpoints = serializers.DictField(child=serializers.CharField())
+
+
+class PreviewSerializer(serializers.Serializer):
+    """A draft as the public API would serve it: ``{"kind": "faqpage", "data": FAQDetail}``."""
+
+    kind = serializers.ChoiceField(choices=["faqpage", "campaignpage", "helpline", "sourcecitation"])
+    data = PolymorphicProxySerializer(
+        component_name="PreviewData",
+        serializers=[FAQDetailSerializer, CampaignSerializer, HelpLineSerializer, CitationSerializer],
+        resource_type_field_name=None,
+        help_text="The draft in the shape of its public detail endpoint (by kind).",
+    )

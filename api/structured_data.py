@@ -3,7 +3,8 @@
 from cms.opening_hours import SCHEMA_ORG_DAYS
 
 
-def contact_point(helpline) -> dict:
+def contact_point(helpline, contact_points, availability) -> dict:
+    """A help-line (its row, and its presented ``api.values.ContactPoint``s and ``Availability``)."""
     data = {
         "@context": "https://schema.org",
         "@type": "ContactPoint",
@@ -12,13 +13,13 @@ def contact_point(helpline) -> dict:
         "areaServed": helpline.area_served,
         "availableLanguage": list(helpline.languages),
     }
-    for point in helpline.api_contact_points:
-        if point["contact_type"] in ("phone", "sms"):
-            data.setdefault("telephone", point["value"])
-        elif point["contact_type"] == "email":
-            data.setdefault("email", point["value"])
+    for point in contact_points:
+        if point.type in ("phone", "sms"):
+            data.setdefault("telephone", point.value)
+        elif point.type == "email":
+            data.setdefault("email", point.value)
         else:
-            data.setdefault("url", point["value"])
+            data.setdefault("url", point.value)
     options = []
     if helpline.is_free:
         options.append("https://schema.org/TollFree")
@@ -33,7 +34,7 @@ def contact_point(helpline) -> dict:
                 "closes": "23:59:59",
             }
         ]
-    elif helpline.api_availability["opening_hours"]:
+    elif availability.opening_hours:
         data["hoursAvailable"] = [
             {
                 "@type": "OpeningHoursSpecification",
@@ -41,29 +42,30 @@ def contact_point(helpline) -> dict:
                 "opens": interval.opens.strftime("%H:%M:%S"),
                 "closes": interval.closes.strftime("%H:%M:%S"),
             }
-            for interval in helpline.api_opening_intervals
+            for interval in availability.opening_hours
         ]
     return data
 
 
-def faq_page(page) -> dict:
+def faq_page(*, title: str, locale: str, sections) -> dict:
+    """An FAQ page from its title, served locale and presented ``api.values.Section``s."""
     return {
         "@context": "https://schema.org",
         "@type": "FAQPage",
-        "name": page.title,
-        "inLanguage": page.served_locale,
+        "name": title,
+        "inLanguage": locale,
         "mainEntity": [
             {
                 "@type": "Question",
-                "name": question["question"],
-                "inLanguage": page.served_locale,
+                "name": question.question,
+                "inLanguage": locale,
                 "acceptedAnswer": {
                     "@type": "Answer",
-                    "text": question["answer"]["html"],
-                    "inLanguage": page.served_locale,
+                    "text": question.answer.html,
+                    "inLanguage": locale,
                 },
             }
-            for section in page.api_sections
-            for question in section["questions"]
+            for section in sections
+            for question in section.questions
         ],
     }

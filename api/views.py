@@ -18,12 +18,12 @@ from api import (
     params,
     presenters,
     preview,
-    representations,
     response_cache,
     scheduling,
     selectors,
 )
 from api.base import PublicAPIBehaviour, PublicAPIView
+from api.contract import represent, represent_many
 from api.errors import problem_response
 from api.languages import choose_language, content_languages, fallback_chain
 from api.pagination import Page
@@ -36,6 +36,7 @@ from api.serializers import (
     HelpLineSerializer,
     IndexSerializer,
     LocalesSerializer,
+    PreviewSerializer,
     SearchResultSerializer,
 )
 from cms.pages.models import FAQPage
@@ -280,11 +281,11 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
             versions=self.versions,
         )
         page = self.page(len(pks))
-        pages = selectors.faq_summaries(
+        chosen = selectors.faq_summaries(
             pks=page.slice(pks), visibility=self.visibility, requested=self.requested
         )
-        presenters.present_faq_summaries(pages)
-        return page.response([representations.faq_summary(faq) for faq in pages])
+        summaries = presenters.faq_summaries(chosen, visibility=self.visibility)
+        return page.response(represent_many(FAQSummarySerializer, summaries))
 
     @extend_schema(
         parameters=[params.BaseParams, ACCEPT_LANGUAGE],
@@ -292,29 +293,25 @@ class FAQViewSet(PublicAPIMixin, viewsets.ViewSet):
     )
     def retrieve(self, request, slug=None):
         """One FAQ page by slug (the slug of any of its translations), with questions and answers."""
-        page, translations = selectors.page_with_translations(
+        chosen, translations = selectors.page_with_translations(
             model=FAQPage,
             slug=slug,
             visibility=self.visibility,
             chain=self.chain,
+            requested=self.requested,
             content_fields=("intro", "body", "question_count"),
         )
-        if page is None:
+        if chosen is None:
             raise Http404
-        selectors.mark_served(
-            [page],
-            requested=self.requested,
-            locale_codes=self.visibility.locale_codes,
-            source_published_at=page.source_published_at,
-        )
-        presenters.present_faq_detail(
-            page,
+        detail = presenters.faq_detail(
+            chosen,
+            campaign=self.visibility.campaign_slug_of(chosen.obj),
             translations=translations,
             visibility=self.visibility,
             chain=self.chain,
             requested=self.requested,
         )
-        return Response(representations.faq_detail(page))
+        return Response(represent(FAQDetailSerializer, detail))
 
 
 @extend_schema(tags=["campaigns"])
@@ -332,9 +329,9 @@ class CampaignViewSet(PublicAPIMixin, viewsets.ViewSet):
             visibility=self.visibility, chain=self.chain, requested=self.requested
         )
         page = self.page(len(campaigns))
-        chosen = page.slice(campaigns)
-        self._present(chosen, translations)
-        return page.response([representations.campaign(campaign) for campaign in chosen])
+        return page.response(
+            represent_many(CampaignSerializer, self._present(page.slice(campaigns), translations))
+        )
 
     @extend_schema(
         parameters=[params.BaseParams, ACCEPT_LANGUAGE], responses={200: CampaignSerializer, **DETAIL_ERRORS}
@@ -346,11 +343,11 @@ class CampaignViewSet(PublicAPIMixin, viewsets.ViewSet):
         )
         if not campaigns:
             raise Http404
-        self._present(campaigns[:1], translations)
-        return Response(representations.campaign(campaigns[0]))
+        [campaign] = self._present(campaigns[:1], translations)
+        return Response(represent(CampaignSerializer, campaign))
 
     def _present(self, campaigns, translations):
-        presenters.present_campaigns(
+        return presenters.campaigns(
             campaigns,
             translations=translations,
             visibility=self.visibility,
@@ -379,9 +376,8 @@ class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
             order_by=("name", "pk"),
         )
         page = self.page(len(helplines))
-        chosen = page.slice(helplines)
-        presenters.present_helplines(chosen, now=self.visibility.now)
-        return page.response([representations.helpline(line) for line in chosen])
+        presented = presenters.helplines(page.slice(helplines), now=self.visibility.now)
+        return page.response(represent_many(HelpLineSerializer, presented))
 
     @extend_schema(
         parameters=[params.BaseParams, ACCEPT_LANGUAGE], responses={200: HelpLineSerializer, **DETAIL_ERRORS}
@@ -398,8 +394,7 @@ class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
         )
         if not found:
             raise Http404
-        presenters.present_helplines(found[:1], now=self.visibility.now)
-        return Response(representations.helpline(found[0]))
+        return Response(represent(HelpLineSerializer, presenters.helpline(found[0], now=self.visibility.now)))
 
 
 @extend_schema(tags=["citations"])
@@ -428,11 +423,10 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
             order_by=("title", "pk"),
         )
         page = self.page(len(citations))
-        chosen = page.slice(citations)
-        presenters.present_citations(chosen, visibility=self.visibility)
+        presented = presenters.citations(page.slice(citations), visibility=self.visibility)
         if self.params["format"] == "csl":
-            return self._csl(chosen)
-        return page.response([representations.citation(citation) for citation in chosen])
+            return self._csl(presented)
+        return page.response(represent_many(CitationSerializer, presented))
 
     @extend_schema(
         parameters=[params.CitationParams, ACCEPT_LANGUAGE],
@@ -451,14 +445,14 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         )
         if not found:
             raise Http404
-        presenters.present_citations(found, visibility=self.visibility)
+        presented = presenters.citations(found, visibility=self.visibility)
         if self.params["format"] == "csl":
-            return self._csl(found)
-        return Response(representations.citation(found[0]))
+            return self._csl(presented)
+        return Response(represent(CitationSerializer, presented[0]))
 
     def _csl(self, citations):
         self.served_languages = content_languages(
-            [{"locale": citation.served_locale, "is_fallback": None} for citation in citations],
+            [{"locale": citation.served.locale, "is_fallback": None} for citation in citations],
             requested=self.requested,
         )
         return Response([csl.to_csl(citation) for citation in citations], content_type=CSL_MEDIA_TYPE)
@@ -476,12 +470,11 @@ class PreviewView(PublicAPIView):
         operation_id="preview",
         parameters=[PreviewParams],
         responses={
-            200: OpenApiTypes.OBJECT,
+            200: PreviewSerializer,
             **ERRORS,
             (403, "application/problem+json"): ProblemSerializer,
         },
-        description='Returns ``{"kind": "faqpage"|"campaignpage"|"helpline"|"sourcecitation", '
-        '"data": …}`` where data has the same shape as the public endpoint\'s detail.',
+        description="A draft, by kind, in the same shape as the public endpoint's detail.",
     )
     def get(self, request):
         query = params.validate_params(PreviewParams, request.query_params)
@@ -511,4 +504,4 @@ class SearchViewSet(PublicAPIMixin, viewsets.ViewSet):
             query=self.params["q"], visibility=self.visibility, chain=self.chain, requested=self.requested
         )
         page = self.page(len(results))
-        return page.response(SearchResultSerializer(page.slice(results), many=True).data)
+        return page.response(represent_many(SearchResultSerializer, page.slice(results)))

@@ -22,15 +22,35 @@ WEEKDAYS = [
     (6, "Sunday"),
 ]
 WEEKDAY_NAMES = dict(WEEKDAYS)
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # schema.org DayOfWeek names, for OpeningHoursSpecification.
 SCHEMA_ORG_DAYS = {day: f"https://schema.org/{name}" for day, name in WEEKDAYS}
 
 
 @dataclass(frozen=True, order=True)
 class OpeningInterval:
+    """One weekly interval, the one shape of opening hours from the model to the API response."""
+
     weekday: int
     opens: dt.time
     closes: dt.time
+
+    @property
+    def day_name(self) -> str:
+        """``monday`` … ``sunday``, as the API names days."""
+        return DAY_NAMES[self.weekday]
+
+    def as_document(self) -> dict:
+        """As stored in a help-line's published details (JSON)."""
+        return {"weekday": self.weekday, "opens": self.opens.isoformat(), "closes": self.closes.isoformat()}
+
+    @classmethod
+    def from_document(cls, document: dict) -> "OpeningInterval":
+        return cls(
+            weekday=document["weekday"],
+            opens=dt.time.fromisoformat(document["opens"]),
+            closes=dt.time.fromisoformat(document["closes"]),
+        )
 
 
 def validate_intervals(intervals: Iterable[OpeningInterval]) -> None:

@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 
 from api import richtext
 from api.richtext import LinkResolver, render, sanitise, to_text
+from api.values import RichText
 from cms.pages.models import FAQPage
 from tests.conftest import publish
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def text_of(fragment: str) -> str:
-    return render(fragment, LinkResolver([fragment], visible_pages=Page.objects.live))["text"]
+    return render(fragment, LinkResolver([fragment], visible_pages=Page.objects.live)).text
 
 
 @pytest.mark.parametrize(
@@ -82,20 +83,20 @@ def campaign_link(make_page_tree):
 def test_an_internal_page_link_reads_as_the_url_the_html_gives_it(campaign_link):
     fragment = f'<p>Zie <a linktype="page" id="{campaign_link.campaign.pk}">de campagne</a>.</p>'
     answer = render(fragment, LinkResolver([fragment], visible_pages=Page.objects.live))
-    assert answer == {
-        "html": '<p>Zie <a href="/schat-je-schatje/" rel="noopener noreferrer">de campagne</a>.</p>',
-        "text": "Zie de campagne (/schat-je-schatje/).",
-    }
+    assert answer == RichText(
+        html='<p>Zie <a href="/schat-je-schatje/" rel="noopener noreferrer">de campagne</a>.</p>',
+        text="Zie de campagne (/schat-je-schatje/).",
+    )
 
 
 def test_a_link_to_a_page_that_is_not_public_keeps_only_its_text(campaign_link):
     campaign_link.campaign.unpublish()
     fragment = f'<p>Zie <a linktype="page" id="{campaign_link.campaign.pk}">de campagne</a>.</p>'
     answer = render(fragment, LinkResolver([fragment], visible_pages=Page.objects.live))
-    assert answer == {
-        "html": '<p>Zie <a rel="noopener noreferrer">de campagne</a>.</p>',
-        "text": "Zie de campagne.",
-    }
+    assert answer == RichText(
+        html='<p>Zie <a rel="noopener noreferrer">de campagne</a>.</p>',
+        text="Zie de campagne.",
+    )
 
 
 def test_search_excerpts_keep_the_words_only():

@@ -30,11 +30,12 @@ from api.selectors.snippets import (
     visible_snippets,
 )
 from api.selectors.translations import (
+    Chosen,
     behind_source,
     best_translations,
     fetched_locale_ids,
-    mark_served,
     resolve_translations,
+    serve,
     source_times,
     translation_outdated,
 )
@@ -42,6 +43,7 @@ from api.visibility import Visibility, current_visibility, forget_locales, local
 
 __all__ = [
     "MAX_ID",
+    "Chosen",
     "Visibility",
     "behind_source",
     "below_campaign",
@@ -56,11 +58,11 @@ __all__ = [
     "forget_locales",
     "helplines_by_source_pk",
     "locale_ids",
-    "mark_served",
     "page_with_translations",
     "resolve_translations",
     "resolved_pages",
     "resolved_snippets",
+    "serve",
     "source_times",
     "translation_outdated",
     "visible_pages",

@@ -16,7 +16,8 @@ from wagtail.models import Page
 
 from api import response_cache
 from api.selectors.sql import _DECIDING_FIELDS, _translations_by_slug_sql
-from api.selectors.translations import best_translations, fetched_locale_ids, mark_served, source_times
+from api.selectors.translations import Chosen, best_translations, fetched_locale_ids, serve, source_times
+from api.values import TranslationLink
 from api.visibility import Visibility
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage
 
@@ -103,7 +104,7 @@ def faq_list_pks(
     )
 
 
-def faq_summaries(*, pks: Sequence[int], visibility: Visibility, requested: str) -> list[FAQPage]:
+def faq_summaries(*, pks: Sequence[int], visibility: Visibility, requested: str) -> list[Chosen[FAQPage]]:
     """The FAQ pages with these ids, in this order, with what a list item shows (one query)."""
     pages = with_source_published_at(
         # Visibility again: even a memo gone wrong could not put a hidden page in a list.
@@ -113,16 +114,13 @@ def faq_summaries(*, pks: Sequence[int], visibility: Visibility, requested: str)
         model=FAQPage,
         visibility=visibility,
     ).in_bulk()
-    for page in pages.values():
-        page.campaign_slug = visibility.campaign_slug_of(page)
     ordered = [pages[pk] for pk in pks if pk in pages]
-    mark_served(
+    return serve(
         ordered,
         requested=requested,
         locale_codes=visibility.locale_codes,
         source_published_at={page.translation_key: page.source_published_at for page in ordered},
     )
-    return ordered
 
 
 def page_with_translations(
@@ -131,13 +129,14 @@ def page_with_translations(
     slug: str,
     visibility: Visibility,
     chain: Sequence[str],
+    requested: str,
     content_fields: Sequence[str] = (),
-):
+) -> tuple[Chosen | None, list[TranslationLink]]:
     """The visible page with ``slug`` (in any locale) in the best locale of ``chain``.
 
     One query reads what decides which translation is served, and the ``content_fields`` of the
-    translations that can be (other fields load on access). Returns ``(page, translations)``
-    where translations lists every visible translation's locale and slug, or ``(None, [])``.
+    translations that can be (other fields load on access). Returns ``(chosen, translations)``
+    where translations links every visible translation by locale and slug, or ``(None, [])``.
     """
     # A simple query, visibility applied in memory: every translation of the pages with this slug,
     # with the content only of those in the chain's locales.
@@ -156,17 +155,21 @@ def page_with_translations(
     served = best_translations(translations, chain=chain, visibility=visibility)
     if not served:
         return None, []
-    chosen = min(served, key=lambda page: (page.path, page.pk))
-    chosen.campaign_slug = visibility.campaign_slug_of(chosen)
-    chosen.source_published_at = source_times(translations, visibility=visibility)
+    page = min(served, key=lambda page: (page.path, page.pk))
+    [chosen] = serve(
+        [page],
+        requested=requested,
+        locale_codes=visibility.locale_codes,
+        source_published_at=source_times(translations, visibility=visibility),
+    )
     codes = visibility.locale_codes
     links = sorted(
         (
-            {"locale": codes[page.locale_id], "slug": page.slug}
-            for page in translations
-            if page.translation_key == chosen.translation_key
+            TranslationLink(locale=codes[other.locale_id], slug=other.slug)
+            for other in translations
+            if other.translation_key == page.translation_key
         ),
-        key=lambda link: link["locale"],
+        key=lambda link: link.locale,
     )
     return chosen, links
 
@@ -181,7 +184,9 @@ def below_campaign(*, slug: str, visibility: Visibility) -> Q:
     return Q(Exists(campaigns))
 
 
-def campaigns(*, visibility: Visibility, chain: Sequence[str], requested: str, slug: str | None = None):
+def campaigns(
+    *, visibility: Visibility, chain: Sequence[str], requested: str, slug: str | None = None
+) -> tuple[list[Chosen[CampaignPage]], list[dict]]:
     """Campaigns in the best locale (one query plus two prefetches), and every visible translation.
 
     Campaigns are few, so all their visible translations are read at once: the same rows give
@@ -201,7 +206,7 @@ def campaigns(*, visibility: Visibility, chain: Sequence[str], requested: str, s
         best_translations(translations, chain=chain, visibility=visibility), key=lambda c: (c.path, c.pk)
     )
     codes = visibility.locale_codes
-    mark_served(
+    served = serve(
         chosen,
         requested=requested,
         locale_codes=codes,
@@ -211,12 +216,12 @@ def campaigns(*, visibility: Visibility, chain: Sequence[str], requested: str, s
         {"path": c.path, "translation_key": c.translation_key, "locale": codes[c.locale_id], "slug": c.slug}
         for c in translations
     ]
-    return chosen, translation_rows
+    return served, translation_rows
 
 
 def faqs_below(
     *, campaign_paths: Sequence[str], visibility: Visibility, chain: Sequence[str], requested: str
-) -> list[FAQPage]:
+) -> list[Chosen[FAQPage]]:
     """The FAQ pages below any of these campaign pages, one per translation, in one query."""
     if not campaign_paths:
         return []
@@ -230,10 +235,9 @@ def faqs_below(
         best_translations(candidates, chain=chain, visibility=visibility),
         key=lambda page: (page.path, page.pk),
     )
-    mark_served(
+    return serve(
         chosen,
         requested=requested,
         locale_codes=visibility.locale_codes,
         source_published_at=source_times(candidates, visibility=visibility),
     )
-    return chosen

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Model, QuerySet
 
 from api.selectors.sql import _snippets_and_translations_sql
-from api.selectors.translations import best_translations, fetched_locale_ids, mark_served, source_times
+from api.selectors.translations import Chosen, best_translations, fetched_locale_ids, serve, source_times
 from api.visibility import Visibility
 from cms.snippets.models import HelpLine, SourceCitation
 
@@ -31,7 +31,7 @@ def resolved_snippets(
     translation_keys: Iterable | None = None,
     source_pks: Iterable[int] | None = None,
     order_by: Sequence[str] = ("pk",),
-) -> list:
+) -> list[Chosen]:
     """Visible snippets in the best locale, one per translation_key, in ``order_by`` order.
 
     ``source_pks`` restricts to the translations of these rows (whatever their locale or state);
@@ -48,14 +48,13 @@ def resolved_snippets(
         )
     objects = list(queryset)
     chosen = best_translations(objects, chain=chain, visibility=visibility)
-    mark_served(
+    chosen.sort(key=lambda obj: tuple(_sort_value(getattr(obj, field)) for field in order_by))
+    return serve(
         chosen,
         requested=requested,
         locale_codes=visibility.locale_codes,
         source_published_at=source_times(objects, visibility=visibility),
     )
-    chosen.sort(key=lambda obj: tuple(_sort_value(getattr(obj, field)) for field in order_by))
-    return chosen
 
 
 def _sort_value(value):
@@ -64,14 +63,14 @@ def _sort_value(value):
 
 def helplines_by_source_pk(
     *, source_pks: Iterable[int], visibility: Visibility, chain: Sequence[str], requested: str
-) -> dict[int, HelpLine]:
+) -> dict[int, Chosen[HelpLine]]:
     """Map any help-line row id (e.g. one chosen in a page, in any locale) to what is served for it."""
     return _by_source_pk(HelpLine, source_pks, visibility, chain, requested)
 
 
 def citations_by_source_pk(
     *, source_pks: Iterable[int], visibility: Visibility, chain: Sequence[str], requested: str
-) -> dict[int, SourceCitation]:
+) -> dict[int, Chosen[SourceCitation]]:
     return _by_source_pk(SourceCitation, source_pks, visibility, chain, requested)
 
 
@@ -102,18 +101,16 @@ def _by_source_pk(model, source_pks, visibility, chain, requested) -> dict:
             [*source_pks, *source_pks, *fetched_ids],
         )
     )
-    for obj in rows:
-        shown = visibility.shows_snippet(obj)
-        obj.servable = shown and obj.locale_id in chain_ids
-        obj.visible_version = shown and obj.locale_id in fetched_ids
+    shown = [obj for obj in rows if visibility.shows_snippet(obj)]
     key_of = {obj.pk: obj.translation_key for obj in rows if obj.pk in source_pks}
-    candidates = [obj for obj in rows if obj.servable]
-    served = best_translations(candidates, chain=chain, visibility=visibility)
-    mark_served(
-        served,
+    candidates = [obj for obj in shown if obj.locale_id in chain_ids]
+    served = serve(
+        best_translations(candidates, chain=chain, visibility=visibility),
         requested=requested,
         locale_codes=visibility.locale_codes,
-        source_published_at=source_times([obj for obj in rows if obj.visible_version], visibility=visibility),
+        source_published_at=source_times(
+            [obj for obj in shown if obj.locale_id in fetched_ids], visibility=visibility
+        ),
     )
-    by_key = {obj.translation_key: obj for obj in served}
+    by_key = {chosen.obj.translation_key: chosen for chosen in served}
     return {pk: by_key[key] for pk, key in key_of.items() if key in by_key}

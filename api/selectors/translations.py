@@ -1,7 +1,7 @@
 """Translations: which one is served, and whether it is behind its source.
 
 This module is the home of the one ``translation_outdated`` rule, used by the selectors
-(``mark_served``), search and the admin report "Translations behind their source"
+(``serve``), search and the admin report "Translations behind their source"
 (cms.translation_status, through ``behind_source``).
 
 Resolution: for each ``translation_key`` the object in the first locale of the request's
@@ -11,11 +11,12 @@ objects served in another language than the one asked for.
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db.models import Model
 
+from api.values import Served
 from api.visibility import Visibility
 
 T = TypeVar("T", bound=Model)
@@ -88,27 +89,38 @@ def fetched_locale_ids(visibility: Visibility, chain: Sequence[str]) -> list[int
     return ids if default_id in ids or default_id is None else [*ids, default_id]
 
 
-def mark_served(
-    objects: Iterable[Model],
+class Chosen(NamedTuple, Generic[T]):
+    """An object the API serves, and how (``api.values.Served``)."""
+
+    obj: T
+    served: Served
+
+
+def serve(
+    objects: Iterable[T],
     *,
     requested: str,
     locale_codes: dict[int, str],
     source_published_at: dict | None = None,
-) -> None:
-    """Set ``served_locale``, ``is_fallback`` and ``translation_outdated`` on each object.
+) -> list[Chosen[T]]:
+    """Each object with how it is served: its locale, ``is_fallback`` and ``translation_outdated``.
 
     ``source_published_at`` maps translation keys to the last publication of their visible
     default-locale version (``source_times``); ``translation_outdated`` is the rule above.
     """
     source_published_at = source_published_at or {}
+    chosen = []
     for obj in objects:
-        obj.served_locale = locale_codes[obj.locale_id]
-        obj.is_fallback = obj.served_locale != requested
-        obj.translation_outdated = translation_outdated(
-            locale=obj.served_locale,
+        locale = locale_codes[obj.locale_id]
+        outdated = translation_outdated(
+            locale=locale,
             published_at=obj.last_published_at,
             source_published_at=source_published_at.get(obj.translation_key),
         )
+        chosen.append(
+            Chosen(obj, Served(locale=locale, is_fallback=locale != requested, translation_outdated=outdated))
+        )
+    return chosen
 
 
 def source_times(items, *, visibility: Visibility) -> dict:

@@ -340,20 +340,15 @@ class HelpLine(
                 for point in sorted(self.contact_points.all(), key=lambda point: point.sort_order or 0)
             ],
             "opening_hours": [
-                {
-                    "weekday": hours.weekday,
-                    "opens": hours.opens.isoformat(),
-                    "closes": hours.closes.isoformat(),
-                }
-                for hours in sorted(self.opening_hours.all(), key=lambda hours: (hours.weekday, hours.opens))
+                interval.as_document()
+                for interval in sorted(hours.interval() for hours in self.opening_hours.all())
             ],
         }
 
-    def opening_intervals(self) -> list[OpeningInterval]:
-        return [
-            OpeningInterval(weekday=hours.weekday, opens=hours.opens, closes=hours.closes)
-            for hours in self.opening_hours.all()
-        ]
+    def published_opening_intervals(self) -> tuple[OpeningInterval, ...]:
+        """The opening hours of the published version (``published_details``), in order."""
+        documents = (self.published_details or {}).get("opening_hours", [])
+        return tuple(OpeningInterval.from_document(document) for document in documents)
 
 
 class ContactPoint(TranslatableMixin, Orderable):
@@ -414,10 +409,13 @@ class OpeningHours(Orderable):
         verbose_name = "opening hours"
         verbose_name_plural = "opening hours"
 
+    def interval(self) -> OpeningInterval:
+        return OpeningInterval(weekday=self.weekday, opens=self.opens, closes=self.closes)
+
     def clean(self):
         super().clean()
         if self.opens is not None and self.closes is not None:
-            validate_intervals([OpeningInterval(self.weekday, self.opens, self.closes)])
+            validate_intervals([self.interval()])
 
 
 class CitationType(models.TextChoices):
