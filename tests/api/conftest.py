@@ -31,8 +31,9 @@ API = "/api/v1"
 LOCALES = ("nl", "fr", "en", "de")
 PROBLEM_JSON = "application/problem+json"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
-# CI clones the repository elsewhere, with shared/ beside it.
-CSL_SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "csl-data.json"
+# Vendored (tests/schemas/README.md): the suite needs nothing outside the repository.
+CSL_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "csl-data.json"
+REFERENCE_CSL_SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "csl-data.json"
 
 
 # --- building content ---------------------------------------------------------------------

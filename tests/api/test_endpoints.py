@@ -5,7 +5,14 @@ import datetime as dt
 import pytest
 
 from cms.pages.models import FAQPage
-from tests.api.conftest import CSL_JSON, at, question, section
+from tests.api.conftest import (
+    CSL_JSON,
+    CSL_SCHEMA_PATH,
+    REFERENCE_CSL_SCHEMA_PATH,
+    at,
+    question,
+    section,
+)
 
 TRANSLATIONS_OF_CAMPAIGN = [
     {"locale": "en", "slug": "schat-je-schatje"},
@@ -716,3 +723,8 @@ def test_query_budget(site, api, django_assert_max_num_queries):
     ]:
         with django_assert_max_num_queries(20):
             assert api.get(path, params).status_code == 200
+
+
+@pytest.mark.skipif(not REFERENCE_CSL_SCHEMA_PATH.is_file(), reason="no reference copy beside the repository")
+def test_the_vendored_csl_schema_equals_the_reference_copy():
+    assert CSL_SCHEMA_PATH.read_bytes() == REFERENCE_CSL_SCHEMA_PATH.read_bytes()
