@@ -179,28 +179,46 @@ def chromium_executable() -> str:
     return chromium_or_skip()
 
 
-@pytest.fixture(scope="module")
-def restore_migration_data(django_db_setup, django_db_blocker):
-    """Put back what the migrations created once the live-server test's flush has emptied the tables.
-
-    A live-server test commits, so pytest-django empties every table after it (and its post_migrate
-    handlers recreate only some rows); the groups, the workflow, the locales and Wagtail's root
-    page that later tests expect are copied first and restored here, after that flush (a module
-    fixture is torn down after the test's own).
-    """
+def _restore(snapshot: str) -> None:
     from django.apps import apps
     from django.core.management import call_command
     from django.core.management.color import no_style
     from django.db import connection
 
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(snapshot)
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+@pytest.fixture(scope="module")
+def _migration_snapshot(django_db_setup, django_db_blocker):
+    """What the migrations created, copied before a module's first live-server test and put back
+    after its last one (a module fixture is torn down after the test's own flush)."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
         snapshot = connection.creation.serialize_db_to_string()
-    yield
+    yield snapshot
     with django_db_blocker.unblock():
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(snapshot)
-        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
-        if statements:
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
+        _restore(snapshot)
+
+
+@pytest.fixture
+def restore_migration_data(_migration_snapshot, django_db_blocker):
+    """The groups, the workflow, the locales and Wagtail's root page, for a live-server test.
+
+    A live-server test commits, so pytest-django empties every table after it (and its
+    post_migrate handlers recreate only some rows). The module snapshot puts them back after the
+    module; a second live-server test in the same module finds them emptied by the first one's
+    flush, so they are put back before it starts too.
+    """
+    from wagtail.models import Page
+
+    with django_db_blocker.unblock():
+        if not Page.objects.filter(depth=1).exists():
+            _restore(_migration_snapshot)
+    yield

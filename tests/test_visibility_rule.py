@@ -18,6 +18,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from api import selectors
 from api.selectors.translations import behind_source, translation_outdated
+from api.values import Served
 from api.visibility import current_visibility
 from cms.snippets.models import SourceCitation
 from tests.factories import SourceCitationFactory
@@ -297,20 +298,19 @@ def test_translation_outdated(locale, published_at, source_published_at, outdate
     assert behind_source(**kwargs) is behind
 
 
-def test_mark_served_sets_the_flag_by_the_rule(locales):
+def test_serve_marks_each_object_by_the_rule(locales):
     visibility = current_visibility(now=NOW)
     source, translation = SourceCitationFactory(), SourceCitationFactory(locale=locales["fr"])
     source.last_published_at, translation.last_published_at = LATER, EARLIER
     translation.translation_key = source.translation_key
-    selectors.mark_served(
+    chosen = selectors.serve(
         [source, translation],
         requested="fr",
         locale_codes=visibility.locale_codes,
         source_published_at=selectors.source_times([source, translation], visibility=visibility),
     )
-    assert (source.served_locale, source.is_fallback, source.translation_outdated) == ("nl", True, False)
-    assert (translation.served_locale, translation.is_fallback, translation.translation_outdated) == (
-        "fr",
-        False,
-        True,
-    )
+    assert [item.obj for item in chosen] == [source, translation]
+    assert [item.served for item in chosen] == [
+        Served(locale="nl", is_fallback=True, translation_outdated=False),
+        Served(locale="fr", is_fallback=False, translation_outdated=True),
+    ]
