@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format serve install clean-db
+.PHONY: run test lint format serve install clean-db translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,32 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
+
+# --- translations of Baken's own admin texts (cms/locale/; see cms/catalogues.py) -----------------
+# The .mo files are committed and compiled in Python (polib): no gettext tools needed. They are
+# rebuilt whenever their .po file changes, so run, test and serve always use the current texts.
+TRANSLATION_LANGUAGES := nl fr
+MO_FILES := $(foreach language,$(TRANSLATION_LANGUAGES),cms/locale/$(language)/LC_MESSAGES/django.mo)
+
+translations: $(MO_FILES)
+
+cms/locale/%/LC_MESSAGES/django.mo: cms/locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=baken.settings.dev $(MANAGE) compile_translations
+
+# `make messages`: extract new or changed texts from cms/ into the .po files (this step needs GNU
+# gettext: apt-get install gettext), then translate them there and compile.
+messages: $(VENV)/.installed
+	@command -v xgettext >/dev/null && command -v msgmerge >/dev/null || { \
+		echo "make messages: extracting texts needs GNU gettext (xgettext, msgmerge), e.g. apt-get install gettext." >&2; \
+		echo "  Compiling them (make translations, manage.py compile_translations) does not." >&2; \
+		exit 2; \
+	}
+	cd cms && DJANGO_SETTINGS_MODULE=baken.settings.dev ../$(BIN)/python ../manage.py makemessages \
+		$(foreach language,$(TRANSLATION_LANGUAGES),-l $(language)) --add-location file --no-obsolete \
+		-i "demo/content/*" -i "migrations/*"
+	@echo "Translate the new or changed entries in cms/locale/*/LC_MESSAGES/django.po (and remove 'fuzzy'),"
+	@echo "then run: make translations"
 
 run: install
 	$(MANAGE) migrate --noinput

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,7 +25,32 @@ from cms import reviews
 from cms.snippets.models import HelpLine
 
 REPORT_TITLE = _("Overdue for review")
+BEHIND_REPORT_TITLE = _("Translations behind their source")
 PANEL_LIMIT = 5
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+def _in_language(chunks, language):
+    """Each chunk of a streamed response made in ``language``."""
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
+class EditorLanguageExportMixin:
+    """A report's CSV download in the editor's admin language.
+
+    Its rows are written while the response streams, after the admin view — and the language it
+    set for the editor — has returned: they are written in that language, as the page was.
+    """
+
+    def stream_csv(self, queryset):
+        return _in_language(super().stream_csv(queryset), translation.get_language())
 
 
 # --- columns -------------------------------------------------------------------------------------
@@ -107,7 +132,7 @@ class VerifyColumn(Column):
         return context
 
 
-class ReviewDueReportView(ReportView):
+class ReviewDueReportView(EditorLanguageExportMixin, ReportView):
     """Help-lines and citations overdue for review, most recently due first, with CSV/XLSX export."""
 
     page_title = REPORT_TITLE
@@ -115,7 +140,7 @@ class ReviewDueReportView(ReportView):
     index_url_name = "baken_review_due"
     index_results_url_name = "baken_review_due_results"
     results_template_name = "cms/reviews/report_results.html"
-    verbose_name_plural = "help-lines or citations overdue for review"
+    verbose_name_plural = _("help-lines or citations overdue for review")
     columns = [
         TitleColumn("title", label=_("Title"), get_url=lambda item: item.edit_url),
         Column("kind", label=_("Type")),
@@ -137,14 +162,14 @@ class ReviewDueReportView(ReportView):
         "status",
     ]
     export_headings = {
-        "title": "Title",
-        "kind": "Type",
-        "language": "Language",
-        "last_checked": "Last verified or reviewed",
-        "review_interval_days": "Review interval (days)",
-        "review_by": "Review by",
-        "days_overdue": "Days overdue",
-        "status": "Status",
+        "title": _("Title"),
+        "kind": _("Type"),
+        "language": _("Language"),
+        "last_checked": _("Last verified or reviewed"),
+        "review_interval_days": _("Review interval (days)"),
+        "review_by": _("Review by"),
+        "days_overdue": _("Days overdue"),
+        "status": _("Status"),
     }
 
     def dispatch(self, request, *args, **kwargs):
@@ -421,30 +446,30 @@ def warn_about_duplicate_contacts(request, form) -> None:
         )
 
 
-class BehindTranslationsReportView(ReportView):
+class BehindTranslationsReportView(EditorLanguageExportMixin, ReportView):
     """Translations whose Dutch source was published after them (the API's translation_outdated)."""
 
-    page_title = "Translations behind their source"
+    page_title = BEHIND_REPORT_TITLE
     header_icon = "globe"
     index_url_name = "baken_behind_translations"
     index_results_url_name = "baken_behind_translations_results"
-    verbose_name_plural = "translations behind their source"
+    verbose_name_plural = _("translations behind their source")
     columns = [
-        TitleColumn("title", label="Title", get_url=lambda item: item.edit_url),
-        Column("kind", label="Type"),
-        Column("language", label="Language"),
-        Column("source_published_at", label="Source published"),
-        Column("translation_published_at", label="Translation published"),
-        Column("status", label="Status"),
+        TitleColumn("title", label=_("Title"), get_url=lambda item: item.edit_url),
+        Column("kind", label=_("Type")),
+        Column("language", label=_("Language")),
+        Column("source_published_at", label=_("Source published")),
+        Column("translation_published_at", label=_("Translation published")),
+        Column("status", label=_("Status")),
     ]
     list_export = ["title", "kind", "language", "source_published_at", "translation_published_at", "status"]
     export_headings = {
-        "title": "Title",
-        "kind": "Type",
-        "language": "Language",
-        "source_published_at": "Source published",
-        "translation_published_at": "Translation published",
-        "status": "Status",
+        "title": _("Title"),
+        "kind": _("Type"),
+        "language": _("Language"),
+        "source_published_at": _("Source published"),
+        "translation_published_at": _("Translation published"),
+        "status": _("Status"),
     }
 
     def get_queryset(self):

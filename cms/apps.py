@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
     name = "cms"
-    verbose_name = "Baken content"
+    verbose_name = _("Baken content")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

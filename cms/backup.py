@@ -37,6 +37,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, PageViewRestriction, ReferenceIndex, Revision, Site
 from wagtail.search.index import insert_or_update_object
@@ -235,8 +236,11 @@ def _archived_pages() -> list[Page]:
         parent_path = page.path[: -page.steplen]
         if parent_path != root_path and parent_path not in archived_paths:
             raise ArchiveError(
-                f"Page {page.pk} (“{page.title}”) is below a page that is not a Baken page; "
-                "the archive can only hold Baken's page tree. Move it, then export again."
+                gettext(
+                    "Page %(id)s (“%(title)s”) is below a page that is not a Baken page; "
+                    "the archive can only hold Baken's page tree. Move it, then export again."
+                )
+                % {"id": page.pk, "title": page.title}
             )
     return archived
 
@@ -339,18 +343,21 @@ def parse_archive(text: str):
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ArchiveError(
-            f"The file is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}); "
-            "it may be truncated or corrupted."
+            gettext(
+                "The file is not valid JSON (%(error)s at line %(line)s, column %(column)s); "
+                "it may be truncated or corrupted."
+            )
+            % {"error": error.msg, "line": error.lineno, "column": error.colno}
         ) from error
 
 
 def check_archive(archive) -> None:
     """Raise ArchiveError for anything that keeps the archive from being restored as it is."""
     if not isinstance(archive, dict):
-        raise ArchiveError("This is not a Baken content archive: the JSON is not an object.")
+        raise ArchiveError(gettext("This is not a Baken content archive: the JSON is not an object."))
     _check_format_and_version(archive)
     _check_checksum(archive)
-    _require_keys(archive, TOP_LEVEL_KEYS, "The archive")
+    _require_keys(archive, TOP_LEVEL_KEYS, gettext("The archive"))
     _check_records(archive)
 
 
@@ -358,44 +365,57 @@ def _check_format_and_version(archive: dict) -> None:
     # Before the checksum: another format or version may compute it differently.
     for key in ("format", "version"):
         if key not in archive:
-            raise ArchiveError(f"This is not a Baken content archive: it has no {key!r} key.")
+            raise ArchiveError(
+                gettext("This is not a Baken content archive: it has no %(key)s key.") % {"key": repr(key)}
+            )
     if archive["format"] != FORMAT_NAME:
         raise ArchiveError(
-            f"This is not a Baken content archive: its format is {archive['format']!r}, "
-            f"expected {FORMAT_NAME!r}."
+            gettext("This is not a Baken content archive: its format is %(format)s, expected %(expected)s.")
+            % {"format": repr(archive["format"]), "expected": repr(FORMAT_NAME)}
         )
     version = archive["version"]
     if type(version) is not int or version not in SUPPORTED_VERSIONS:
         supported = ", ".join(str(number) for number in SUPPORTED_VERSIONS)
         raise ArchiveError(
-            f"Archive version {version!r} is not supported: this version of Baken restores "
-            f"version {supported}. Restore it with the Baken release that wrote it."
+            gettext(
+                "Archive version %(version)s is not supported: this version of Baken restores "
+                "version %(supported)s. Restore it with the Baken release that wrote it."
+            )
+            % {"version": repr(version), "supported": supported}
         )
 
 
 def _check_checksum(archive: dict) -> None:
     stored = archive.get("sha256")
     if not isinstance(stored, str):
-        raise ArchiveError("The archive has no sha256 checksum, so its integrity cannot be verified.")
+        raise ArchiveError(
+            gettext("The archive has no sha256 checksum, so its integrity cannot be verified.")
+        )
     actual = checksum(archive)
     if stored != actual:
         raise ArchiveError(
-            f"Checksum mismatch: the archive says sha256 {stored}, its content hashes to {actual}. "
-            "It was changed or damaged after it was written."
+            gettext(
+                "Checksum mismatch: the archive says sha256 %(stored)s, its content hashes to %(actual)s. "
+                "It was changed or damaged after it was written."
+            )
+            % {"stored": stored, "actual": actual}
         )
 
 
 def _require_keys(record, keys: Iterable[str], where: str) -> None:
     if not isinstance(record, dict):
-        raise ArchiveError(f"{where} should be a JSON object.")
+        raise ArchiveError(gettext("%(where)s should be a JSON object.") % {"where": where})
     missing = [key for key in keys if key not in record]
     if missing:
-        raise ArchiveError(f"{where} lacks the key(s) {', '.join(repr(key) for key in missing)}.")
+        raise ArchiveError(
+            gettext("%(where)s lacks the key(s) %(keys)s.")
+            % {"where": where, "keys": ", ".join(repr(key) for key in missing)}
+        )
 
 
 def _require_list(value, where: str) -> list:
     if not isinstance(value, list):
-        raise ArchiveError(f"{where} should be a JSON list.")
+        raise ArchiveError(gettext("%(where)s should be a JSON list.") % {"where": where})
     return value
 
 
@@ -408,9 +428,11 @@ def _check_records(archive: dict) -> None:
         model = PAGE_MODELS.get(record["type"])
         if model is None:
             raise ArchiveError(
-                f"{where} has page type {record['type']!r}; known types: {', '.join(PAGE_MODELS)}."
+                gettext("%(where)s has page type %(type)s; known types: %(known)s.")
+                % {"where": where, "type": repr(record["type"]), "known": ", ".join(PAGE_MODELS)}
             )
-        _check_record(record, model, locales, PAGE_RECORD_KEYS, f"{where} (page {record['id']})")
+        where = gettext("%(where)s (page %(id)s)") % {"where": where, "id": record["id"]}
+        _check_record(record, model, locales, PAGE_RECORD_KEYS, where)
     for key, model in SNIPPET_MODELS.items():
         for index, record in enumerate(_require_list(archive[key], f"'{key}'")):
             _require_keys(record, SNIPPET_RECORD_KEYS, f"{key}[{index}]")
@@ -424,18 +446,27 @@ def _check_record(
     record: dict, model: type[Model], locales: list, record_keys: tuple[str, ...], where: str
 ) -> None:
     if not isinstance(record["id"], int) or isinstance(record["id"], bool):
-        raise ArchiveError(f"{where}: 'id' should be a whole number.")
+        raise ArchiveError(gettext("%(where)s: 'id' should be a whole number.") % {"where": where})
     if record["locale"] not in locales:
-        raise ArchiveError(f"{where}: locale {record['locale']!r} is not in the archive's 'locales'.")
+        raise ArchiveError(
+            gettext("%(where)s: locale %(locale)s is not in the archive's 'locales'.")
+            % {"where": where, "locale": repr(record["locale"])}
+        )
     _require_keys(record["fields"], (), f"{where}: 'fields'")
     for name in record["fields"]:
         _model_field(model, name, where)
         if name in NOT_IN_FIELDS or name in record_keys:
-            raise ArchiveError(f"{where}: {name!r} does not belong in 'fields'.")
+            raise ArchiveError(
+                gettext("%(where)s: %(name)s does not belong in 'fields'.")
+                % {"where": where, "name": repr(name)}
+            )
     _require_keys(record["children"], CHILD_RELATIONS.get(model, ()), f"{where}: 'children'")
     for relation, rows in record["children"].items():
         if relation not in CHILD_RELATIONS.get(model, ()):
-            raise ArchiveError(f"{where}: {model._meta.label_lower} has no child rows {relation!r}.")
+            raise ArchiveError(
+                gettext("%(where)s: %(model)s has no child rows %(relation)s.")
+                % {"where": where, "model": model._meta.label_lower, "relation": repr(relation)}
+            )
         child_model = model._meta.get_field(relation).related_model
         for position, row in enumerate(_require_list(rows, f"{where}: {relation!r}")):
             _require_keys(row, ("id",), f"{where}: {relation}[{position}]")
@@ -443,7 +474,9 @@ def _check_record(
                 _model_field(child_model, name, f"{where}: {relation}[{position}]")
     if record["draft"] is not None:
         _require_keys(record["draft"], DRAFT_KEYS, f"{where}: 'draft'")
-        _require_keys(record["draft"]["content"], (), f"{where}: the draft's 'content'")
+        _require_keys(
+            record["draft"]["content"], (), gettext("%(where)s: the draft's 'content'") % {"where": where}
+        )
 
 
 def _model_field(model: type[Model], name: str, where: str) -> Field:
@@ -451,7 +484,8 @@ def _model_field(model: type[Model], name: str, where: str) -> Field:
         return model._meta.get_field(name)
     except FieldDoesNotExist as error:
         raise ArchiveError(
-            f"{where}: {name!r} is not a field of {model._meta.label_lower} in this version of Baken."
+            gettext("%(where)s: %(name)s is not a field of %(model)s in this version of Baken.")
+            % {"where": where, "name": repr(name), "model": model._meta.label_lower}
         ) from error
 
 
@@ -460,7 +494,10 @@ def _check_unique_ids(archive: dict) -> None:
         counts = Counter(record["id"] for record in archive[key])
         repeated = sorted(pk for pk, count in counts.items() if count > 1)
         if repeated:
-            raise ArchiveError(f"'{key}' repeats the id(s) {', '.join(map(str, repeated))}.")
+            raise ArchiveError(
+                gettext("'%(key)s' repeats the id(s) %(ids)s.")
+                % {"key": key, "ids": ", ".join(map(str, repeated))}
+            )
 
 
 def _check_tree(pages: list[dict]) -> None:
@@ -468,19 +505,27 @@ def _check_tree(pages: list[dict]) -> None:
     steplen = Page.steplen
     paths = {record["path"] for record in pages}
     if len(paths) != len(pages):
-        raise ArchiveError("'pages' holds two pages at the same tree path.")
+        raise ArchiveError(gettext("'pages' holds two pages at the same tree path."))
     for record in pages:
-        where = f"page {record['id']}"
+        where = gettext("page %(id)s") % {"id": record["id"]}
         path, depth = record["path"], record["depth"]
         if not isinstance(path, str) or not isinstance(depth, int) or len(path) != depth * steplen:
-            raise ArchiveError(f"{where}: path {path!r} does not match depth {depth!r}.")
+            raise ArchiveError(
+                gettext("%(where)s: path %(path)s does not match depth %(depth)s.")
+                % {"where": where, "path": repr(path), "depth": repr(depth)}
+            )
         if depth < 2:
-            raise ArchiveError(f"{where}: only pages below Wagtail's root can be restored.")
+            raise ArchiveError(
+                gettext("%(where)s: only pages below Wagtail's root can be restored.") % {"where": where}
+            )
         parent_path = path[:-steplen]
         if depth > 2 and parent_path not in paths:
-            raise ArchiveError(f"{where}: its parent (path {parent_path}) is not in the archive.")
+            raise ArchiveError(
+                gettext("%(where)s: its parent (path %(path)s) is not in the archive.")
+                % {"where": where, "path": parent_path}
+            )
     if len({record["path"][:steplen] for record in pages}) > 1:
-        raise ArchiveError("'pages' hangs below more than one root.")
+        raise ArchiveError(gettext("'pages' hangs below more than one root."))
 
 
 def _check_references(archive: dict) -> None:
@@ -489,18 +534,22 @@ def _check_references(archive: dict) -> None:
     for record in archive["pages"]:
         if record["alias_of"] is not None and record["alias_of"] not in page_ids:
             raise ArchiveError(
-                f"page {record['id']}: it is an alias of page {record['alias_of']}, not archived."
+                gettext("page %(id)s: it is an alias of page %(alias)s, not archived.")
+                % {"id": record["id"], "alias": record["alias_of"]}
             )
         for row in record["children"].get("campaign_helplines", []):
             if row.get("helpline") not in helpline_ids:
                 raise ArchiveError(
-                    f"page {record['id']}: it shows help-line {row.get('helpline')!r}, not archived."
+                    gettext("page %(id)s: it shows help-line %(helpline)s, not archived.")
+                    % {"id": record["id"], "helpline": repr(row.get("helpline"))}
                 )
     site = archive["site"]
     if site is not None:
         _require_keys(site, SITE_KEYS, "'site'")
         if site["root_page"] not in page_ids:
-            raise ArchiveError(f"'site': its root page {site['root_page']!r} is not archived.")
+            raise ArchiveError(
+                gettext("'site': its root page %(page)s is not archived.") % {"page": repr(site["root_page"])}
+            )
 
 
 # --- restore ------------------------------------------------------------------------------------
@@ -508,12 +557,22 @@ def _check_references(archive: dict) -> None:
 
 def existing_content() -> list[str]:
     """What the database already holds beyond Wagtail's root and welcome page, e.g. ['3 help-lines']."""
-    counts = {
-        "help-lines": HelpLine.objects.count(),
-        "source citations": SourceCitation.objects.count(),
-        "pages": Page.objects.filter(depth__gt=1).exclude(pk__in=_placeholder_pages()).count(),
-    }
-    return [f"{count} {label}" for label, count in counts.items() if count]
+    helplines = HelpLine.objects.count()
+    citations = SourceCitation.objects.count()
+    pages = Page.objects.filter(depth__gt=1).exclude(pk__in=_placeholder_pages()).count()
+    found = []
+    if helplines:
+        found.append(
+            ngettext("%(count)s help-line", "%(count)s help-lines", helplines) % {"count": helplines}
+        )
+    if citations:
+        found.append(
+            ngettext("%(count)s source citation", "%(count)s source citations", citations)
+            % {"count": citations}
+        )
+    if pages:
+        found.append(ngettext("%(count)s page", "%(count)s pages", pages) % {"count": pages})
+    return found
 
 
 def _placeholder_pages():
@@ -528,8 +587,11 @@ def restore_archive(archive) -> RestoreSummary:
         found = existing_content()
         if found:
             raise ArchiveError(
-                f"The database is not empty: it holds {', '.join(found)}. "
-                "import_content only restores into an empty database (freshly migrated)."
+                gettext(
+                    "The database is not empty: it holds %(content)s. "
+                    "import_content only restores into an empty database (freshly migrated)."
+                )
+                % {"content": ", ".join(found)}
             )
         locale_ids = _ensure_locales(archive["locales"])
         _refuse_taken_ids(archive)
@@ -572,7 +634,8 @@ def _refuse_taken_ids(archive: dict) -> None:
     )
     if taken is not None:
         raise ArchiveError(
-            f"Page id {taken.pk} is in the archive but already used by “{taken.title}” in this database."
+            gettext("Page id %(id)s is in the archive but already used by “%(title)s” in this database.")
+            % {"id": taken.pk, "title": taken.title}
         )
 
 
@@ -590,7 +653,10 @@ def _assign(obj: Model, name: str, value, where: str) -> None:
         setattr(obj, field.attname, field.to_python(value))
     except (ValidationError, TypeError, ValueError) as error:
         reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        raise ArchiveError(f"{where}: field {name!r} cannot hold {value!r}: {reason}") from error
+        raise ArchiveError(
+            gettext("%(where)s: field %(name)s cannot hold %(value)s: %(reason)s")
+            % {"where": where, "name": repr(name), "value": repr(value), "reason": reason}
+        ) from error
 
 
 def _fill(obj: Model, values: dict, where: str) -> Model:
@@ -610,7 +676,7 @@ def _restore_snippet(model: type[Model], record: dict, locale_ids: dict[str, int
 
 
 def _restore_page(record: dict, locale_ids: dict[str, int]) -> tuple[Page, dict]:
-    where = f"page {record['id']}"
+    where = gettext("page %(id)s") % {"id": record["id"]}
     model = PAGE_MODELS[record["type"]]
     page = model(
         id=record["id"],
@@ -674,7 +740,7 @@ def _restore_revisions(obj: Model, record: dict) -> int:
     latest = row_revision
     draft = record["draft"]
     if draft is not None:
-        where = f"the draft of {obj._meta.verbose_name} {obj.pk}"
+        where = gettext("the draft of %(object)s") % {"object": f"{obj._meta.verbose_name} {obj.pk}"}
         latest = _create_revision(
             obj,
             content=_localise_revision_content(draft["content"], obj, where),
@@ -708,7 +774,9 @@ def _localise_revision_content(content: dict, obj: Model, where: str) -> dict:
     try:
         obj.with_content_json(localised)
     except Exception as error:  # whatever Wagtail raises, the draft cannot be opened in the editor
-        raise ArchiveError(f"{where} cannot be loaded: {error}") from error
+        raise ArchiveError(
+            gettext("%(where)s cannot be loaded: %(error)s") % {"where": where, "error": error}
+        ) from error
     return localised
 
 
@@ -718,7 +786,10 @@ def _parse_datetime(value, where: str) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError) as error:
-        raise ArchiveError(f"{where}: {value!r} is not an ISO 8601 date and time.") from error
+        raise ArchiveError(
+            gettext("%(where)s: %(value)s is not an ISO 8601 date and time.")
+            % {"where": where, "value": repr(value)}
+        ) from error
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 

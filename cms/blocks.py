@@ -9,6 +9,8 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.labels import label_blocks
+
 # The answer's small feature set; the API sanitises to the same set on output.
 ANSWER_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -29,24 +31,26 @@ class AnchorBlock(blocks.CharBlock):
 class QuestionBlock(blocks.StructBlock):
     question = blocks.CharBlock(max_length=255)
     anchor = AnchorBlock(
-        help_text="Stable link target, e.g. 'kan-ik-de-beelden-verwijderen'. Left blank, it is made "
-        "from the question when saved and then kept."
+        help_text=_(
+            "Stable link target, e.g. 'kan-ik-de-beelden-verwijderen'. Left blank, it is made "
+            "from the question when saved and then kept."
+        )
     )
     answer = blocks.RichTextBlock(features=ANSWER_FEATURES)
-    helplines = blocks.ListBlock(SnippetChooserBlock("cms.HelpLine"), default=[], label="Help-lines")
+    helplines = blocks.ListBlock(SnippetChooserBlock("cms.HelpLine"), default=[], label=_("Help-lines"))
     citations = blocks.ListBlock(
-        SnippetChooserBlock("cms.SourceCitation"), default=[], label="Source citations"
+        SnippetChooserBlock("cms.SourceCitation"), default=[], label=_("Source citations")
     )
 
     class Meta:
         icon = "help"
-        label = "Question"
+        label = _("Question")
 
     def clean(self, value):
         value = super().clean(value)
         if not value.get("answer") or not value["answer"].source.strip():
             raise StructBlockValidationError(
-                block_errors={"answer": ValidationError("A question needs an answer.")}
+                block_errors={"answer": ValidationError(_("A question needs an answer."))}
             )
         return value
 
@@ -58,7 +62,7 @@ class SectionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "list-ul"
-        label = "Section"
+        label = _("Section")
 
 
 class FAQSectionsBlock(blocks.StreamBlock):
@@ -82,13 +86,18 @@ class FAQSectionsBlock(blocks.StreamBlock):
                 non_block_errors=ErrorList(
                     [
                         ValidationError(
-                            "Each question's anchor must be unique within the page; repeated: "
-                            + ", ".join(sorted(set(duplicates)))
+                            _("Each question's anchor must be unique within the page; repeated: %(anchors)s")
+                            % {"anchors": ", ".join(sorted(set(duplicates)))}
                         )
                     ]
                 )
             )
         return value
+
+
+# Blocks named after themselves: their labels in the admin's language (see cms/labels.py).
+label_blocks(QuestionBlock, question=_("Question"), anchor=_("Anchor"), answer=_("Answer"))
+label_blocks(SectionBlock, questions=_("Questions"))
 
 
 def assign_missing_anchors(sections) -> None:

@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 
 class HeadlessPreviewMixin:
@@ -13,7 +14,7 @@ class HeadlessPreviewMixin:
 
     @property
     def preview_modes(self):
-        return [("", "Campaign site"), ("data", "API data")]
+        return [("", _("Campaign site")), ("data", _("API data"))]
 
     def serve_preview(self, request, mode_name):
         from api import preview

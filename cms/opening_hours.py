@@ -11,7 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS as DJANGO_WEEKDAYS
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
+# English day names, for the API ("monday") and schema.org; the admin shows WEEKDAY_CHOICES.
 WEEKDAYS = [
     (0, "Monday"),
     (1, "Tuesday"),
@@ -22,6 +26,10 @@ WEEKDAYS = [
     (6, "Sunday"),
 ]
 WEEKDAY_NAMES = dict(WEEKDAYS)
+# The same days in the admin's language, translated by Django ("maandag", "lundi"): the opening
+# hours' choices and validation messages.
+WEEKDAY_CHOICES = sorted(DJANGO_WEEKDAYS.items())
+WEEKDAY_LABELS = dict(WEEKDAY_CHOICES)
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # schema.org DayOfWeek names, for OpeningHoursSpecification.
 SCHEMA_ORG_DAYS = {day: f"https://schema.org/{name}" for day, name in WEEKDAYS}
@@ -59,12 +67,18 @@ def validate_intervals(intervals: Iterable[OpeningInterval]) -> None:
     by_day: dict[int, list[OpeningInterval]] = {}
     for interval in intervals:
         if interval.weekday not in WEEKDAY_NAMES:
-            errors.append(f"{interval.weekday} is not a weekday (0 = Monday … 6 = Sunday).")
+            errors.append(
+                _("%(weekday)s is not a weekday (0 = Monday … 6 = Sunday).") % {"weekday": interval.weekday}
+            )
             continue
         if interval.closes <= interval.opens:
             errors.append(
-                f"{WEEKDAY_NAMES[interval.weekday]}: closing time {interval.closes:%H:%M} must be "
-                f"after opening time {interval.opens:%H:%M}."
+                _("%(day)s: closing time %(closes)s must be after opening time %(opens)s.")
+                % {
+                    "day": capfirst(WEEKDAY_LABELS[interval.weekday]),
+                    "closes": f"{interval.closes:%H:%M}",
+                    "opens": f"{interval.opens:%H:%M}",
+                }
             )
             continue
         by_day.setdefault(interval.weekday, []).append(interval)
@@ -74,8 +88,12 @@ def validate_intervals(intervals: Iterable[OpeningInterval]) -> None:
         for current in day_intervals[1:]:
             if current.opens < latest.closes:
                 errors.append(
-                    f"{WEEKDAY_NAMES[weekday]}: {latest.opens:%H:%M}–{latest.closes:%H:%M} and "
-                    f"{current.opens:%H:%M}–{current.closes:%H:%M} overlap."
+                    _("%(day)s: %(first)s and %(second)s overlap.")
+                    % {
+                        "day": capfirst(WEEKDAY_LABELS[weekday]),
+                        "first": f"{latest.opens:%H:%M}–{latest.closes:%H:%M}",
+                        "second": f"{current.opens:%H:%M}–{current.closes:%H:%M}",
+                    }
                 )
             if current.closes > latest.closes:
                 latest = current

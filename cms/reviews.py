@@ -25,11 +25,11 @@ from cms.snippets.models import HelpLine, SourceCitation
 
 VERIFY_ACTION = "baken.verify"
 REVIEWED_MODELS: tuple[type[Model], ...] = (HelpLine, SourceCitation)
-KIND_LABELS = {HelpLine: "Help-line", SourceCitation: "Source citation"}
+KIND_LABELS = {HelpLine: _("Help-line"), SourceCitation: _("Source citation")}
 VERIFY_PERMISSION = "cms.verify_helpline"
 # Who sees the report and the dashboard panel: anyone who may change either kind of content.
 REVIEW_REPORT_PERMISSIONS = ("cms.change_helpline", "cms.change_sourcecitation")
-ORDER_EXPLANATION = (
+ORDER_EXPLANATION = _(
     "Most recently due first: the top row's review-by date is the latest; "
     "items never verified or reviewed come last."
 )
@@ -90,7 +90,7 @@ class ReviewItem:
 
     @property
     def kind(self) -> str:
-        return KIND_LABELS[type(self.obj)]
+        return str(KIND_LABELS[type(self.obj)])
 
     @property
     def language(self) -> str:
@@ -115,7 +115,7 @@ class ReviewItem:
 
     @property
     def status(self) -> str:
-        return "live + draft" if self.obj.has_unpublished_changes else "live"
+        return str(_("live + draft") if self.obj.has_unpublished_changes else _("live"))
 
     @property
     def edit_url(self) -> str:
@@ -161,7 +161,7 @@ def _sort_key(item: ReviewItem):
     return (
         item.review_by is None,
         -item.review_by.toordinal() if item.review_by else 0,
-        item.kind,
+        REVIEWED_MODELS.index(type(item.obj)),  # help-lines first, in every admin language
         item.title.casefold(),
         item.pk,
     )

@@ -26,6 +26,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -116,8 +117,19 @@ class AdminTransactionMiddleware:
         if not isinstance(exception, IncompleteTranslation) or not request.path.startswith(ADMIN_PREFIX):
             return None
         request.baken_refused = True
-        messages.error(request, str(exception.args[0]) + " " + _("Nothing was changed."))
+        # Outside the admin view, so outside its language: say it in the editor's, as the refusal is.
+        with translation.override(admin_language(request.user)):
+            messages.error(request, str(exception.args[0]) + " " + _("Nothing was changed."))
         return _back(request, exception.object)
+
+
+def admin_language(user) -> str:
+    """The language the admin speaks to ``user``: their Wagtail preference, else the default."""
+    if not getattr(user, "is_authenticated", False):
+        return translation.get_language()
+    from wagtail.users.models import UserProfile
+
+    return UserProfile.get_for_user(user).get_preferred_language()
 
 
 # --- admin hooks --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
 from phonenumbers import shortnumberinfo
 
 # BCP 47 language tag, the common subset: language, optional script, region and variants.
@@ -26,7 +27,7 @@ def available_time_zones() -> frozenset[str]:
 def validate_time_zone(value: str) -> None:
     if value not in available_time_zones():
         raise ValidationError(
-            "“%(value)s” is not a known IANA time zone; use a name such as Europe/Brussels.",
+            _("“%(value)s” is not a known IANA time zone; use a name such as Europe/Brussels."),
             code="invalid_time_zone",
             params={"value": value},
         )
@@ -35,7 +36,7 @@ def validate_time_zone(value: str) -> None:
 def validate_language_tag(value: str) -> None:
     if not _LANGUAGE_TAG.match(value or ""):
         raise ValidationError(
-            "“%(value)s” is not a BCP 47 language tag such as nl, fr-BE or en.",
+            _("“%(value)s” is not a BCP 47 language tag such as nl, fr-BE or en."),
             code="invalid_language_tag",
             params={"value": value},
         )
@@ -43,7 +44,7 @@ def validate_language_tag(value: str) -> None:
 
 def validate_language_tags(values: list) -> None:
     if not isinstance(values, list):
-        raise ValidationError("Languages must be a list of BCP 47 tags.", code="invalid")
+        raise ValidationError(_("Languages must be a list of BCP 47 tags."), code="invalid")
     for value in values:
         validate_language_tag(value)
 
@@ -51,7 +52,7 @@ def validate_language_tags(values: list) -> None:
 def validate_area_code(value: str) -> None:
     if not _AREA_CODE.match(value or ""):
         raise ValidationError(
-            "“%(value)s” is not an ISO 3166 country or region code such as BE or BE-VLG.",
+            _("“%(value)s” is not an ISO 3166 country or region code such as BE or BE-VLG."),
             code="invalid_area",
             params={"value": value},
         )
@@ -76,19 +77,22 @@ def normalise_phone_number(value: str, *, region: str | None = None) -> str:
         ):
             return phonenumbers.national_significant_number(number)
     raise ValidationError(
-        "“%(value)s” is not a valid phone number for region %(region)s. Use the international "
-        "form (+32 2 475 44 11) or a national short number (116000).",
+        _(
+            "“%(value)s” is not a valid phone number for region %(region)s. Use the international "
+            "form (+32 2 475 44 11) or a national short number (116000)."
+        ),
         code="invalid_phone",
         params={"value": value, "region": region},
     )
 
 
 def validate_email_address(value: str) -> None:
-    EmailValidator(message=f"“{value}” is not a valid e-mail address.")(value)
+    # Both validators pass the value to the message as %(value)s.
+    EmailValidator(message=_("“%(value)s” is not a valid e-mail address."))(value)
 
 
 def validate_web_url(value: str) -> None:
     URLValidator(
         schemes=["https", "http"],
-        message=f"“{value}” is not a valid web address; it must start with https:// or http://.",
+        message=_("“%(value)s” is not a valid web address; it must start with https:// or http://."),
     )(value)

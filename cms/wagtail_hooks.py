@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -191,7 +192,7 @@ class HelpLineEditView(DuplicateContactWarningMixin, EditView):
 class HelpLineViewSet(SnippetViewSet):
     model = HelpLine
     icon = "help"
-    menu_label = "Help-lines"
+    menu_label = _("Help-lines")
     index_view_class = HelpLineIndexView
     add_view_class = HelpLineCreateView
     edit_view_class = HelpLineEditView
@@ -204,7 +205,8 @@ class HelpLineViewSet(SnippetViewSet):
         LocalDateColumn("last_verified", label=_("Last verified"), sort_key="last_verified"),
         review_by_column(),
         StatusColumn(),
-        UpdatedAtColumn(),
+        # Wagtail translates its default label when the column is made, at import: lazily here.
+        UpdatedAtColumn(label=_("Updated")),
     ]
     filterset_class = HelpLineFilterSet
     ordering = ["name"]
@@ -219,15 +221,20 @@ class HelpLineViewSet(SnippetViewSet):
 class SourceCitationViewSet(SnippetViewSet):
     model = SourceCitation
     icon = "doc-full"
-    menu_label = "Source citations"
+    menu_label = _("Source citations")
     list_display = [
         "title",
         Column("locale", label=_("Language"), accessor="locale"),
         Column("citation_type", label=_("Type"), accessor="get_citation_type_display"),
         "publisher",
-        LocalDateColumn("publication_date", label=_("Published"), sort_key="publication_date"),
+        # In context: Wagtail's own "Published" (a status) is translated differently, e.g. "Publié(e)".
+        LocalDateColumn(
+            "publication_date",
+            label=pgettext_lazy("publication date", "Published"),
+            sort_key="publication_date",
+        ),
         review_by_column(),
-        UpdatedAtColumn(),
+        UpdatedAtColumn(label=_("Updated")),
     ]
     list_filter = {"live": ["exact"], "citation_type": ["exact"], "language": ["exact"]}
     ordering = ["title"]
@@ -236,7 +243,7 @@ class SourceCitationViewSet(SnippetViewSet):
 class ContentSnippetsGroup(SnippetViewSetGroup):
     items = (HelpLineViewSet, SourceCitationViewSet)
     menu_icon = "folder-open-inverse"
-    menu_label = "Help & sources"
+    menu_label = _("Help & sources")
     menu_name = "sources-and-help-lines"
 
 
@@ -321,7 +328,7 @@ def register_behind_translations_urls():
 @hooks.register("register_reports_menu_item")
 def register_behind_translations_menu_item():
     return MenuItem(
-        "Translations behind their source",
+        admin_views.BEHIND_REPORT_TITLE,
         reverse("baken_behind_translations"),
         name="translations-behind",
         icon_name="globe",

@@ -222,3 +222,35 @@ def restore_migration_data(_migration_snapshot, django_db_blocker):
         if not Page.objects.filter(depth=1).exists():
             _restore(_migration_snapshot)
     yield
+
+
+@pytest.fixture
+def english():
+    """Baken's texts in English. Outside an admin request they are in the active language, by
+    default LANGUAGE_CODE (Dutch); a test that compares them exactly asks for this."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_admin(django_user_model):
+    """Every admin user, those there now and those the test creates, reads the admin in English
+    (the site's default admin language is Dutch), so Baken's English texts compare exactly."""
+    from django.db.models.signals import post_save
+    from wagtail.users.models import UserProfile
+
+    def prefer_english(user):
+        UserProfile.objects.update_or_create(user=user, defaults={"preferred_language": "en"})
+
+    for user in django_user_model.objects.all():
+        prefer_english(user)
+
+    def on_save(sender, instance, created, **kwargs):
+        if created:
+            prefer_english(instance)
+
+    post_save.connect(on_save, sender=django_user_model, dispatch_uid="english-admin")
+    yield
+    post_save.disconnect(sender=django_user_model, dispatch_uid="english-admin")

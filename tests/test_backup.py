@@ -18,7 +18,8 @@ from cms.backup import TOP_LEVEL_KEYS, checksum
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage, HomePage
 from cms.snippets.models import ContactPoint, HelpLine, OpeningHours, SourceCitation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
 
 API_URLS = [
     "/api/v1/",

@@ -80,19 +80,20 @@ def loaded(django_db_setup, django_db_blocker):
 
 
 def test_each_run_reports_what_is_ready(loaded):
+    # In the default language, Dutch, as `make run` prints it.
     first, second = loaded["outputs"]
     assert first.splitlines()[:3] == [
-        "FAQ nl: created (/baken/schat-je-schatje/veelgestelde-vragen/)",
-        "FAQ fr: created (/baken-fr/schat-je-schatje/questions-frequentes/)",
-        "FAQ en: created (/baken-en/schat-je-schatje/frequently-asked-questions/)",
+        "FAQ nl: aangemaakt (/baken/schat-je-schatje/veelgestelde-vragen/)",
+        "FAQ fr: aangemaakt (/baken-fr/schat-je-schatje/questions-frequentes/)",
+        "FAQ en: aangemaakt (/baken-en/schat-je-schatje/frequently-asked-questions/)",
     ]
     assert second.splitlines()[:3] == [
-        "FAQ nl: up to date (/baken/schat-je-schatje/veelgestelde-vragen/)",
-        "FAQ fr: up to date (/baken-fr/schat-je-schatje/questions-frequentes/)",
-        "FAQ en: up to date (/baken-en/schat-je-schatje/frequently-asked-questions/)",
+        "FAQ nl: up-to-date (/baken/schat-je-schatje/veelgestelde-vragen/)",
+        "FAQ fr: up-to-date (/baken-fr/schat-je-schatje/questions-frequentes/)",
+        "FAQ en: up-to-date (/baken-en/schat-je-schatje/frequently-asked-questions/)",
     ]
     assert second.splitlines()[3] == (
-        "Demo content ready: campaign “Schat je schatje”, FAQ in nl, fr, en, 3 help-lines, 3 citations."
+        "Demo-inhoud klaar: campagne “Schat je schatje”, FAQ in nl, fr, en, 3 hulplijnen, 3 bronvermeldingen."
     )
 
 

@@ -14,9 +14,10 @@ def test_it_prints_the_admin_address_it_is_given(settings, django_user_model):
     settings.DEBUG = True
     out = StringIO()
     call_command("ensure_dev_admin", "--base-url", "http://127.0.0.1:8123/", stdout=out)
+    # In the default language, Dutch, as `make run` prints it.
     assert (
         out.getvalue().strip()
-        == "Admin: http://127.0.0.1:8123/admin/  user “admin”, password “baken-dev-admin”"
+        == "Admin: http://127.0.0.1:8123/admin/  gebruiker “admin”, wachtwoord “baken-dev-admin”"
     )
     assert django_user_model.objects.get(username="admin").is_superuser
 
@@ -32,5 +33,5 @@ def test_make_run_passes_its_port():
 
 def test_it_refuses_to_run_without_debug(settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="only runs with development settings"):
+    with pytest.raises(CommandError, match="werkt alleen met de ontwikkelinstellingen"):
         call_command("ensure_dev_admin")

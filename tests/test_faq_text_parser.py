@@ -5,6 +5,9 @@ import pytest
 from cms.importers.faq_text import FAQFormatError, parse_faq
 from tests.conftest import SEED_QUESTIONS
 
+pytestmark = pytest.mark.usefixtures("english")
+
+
 # --- the seed FAQ ------------------------------------------------------------------------------
 
 

@@ -7,7 +7,8 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from cms.snippets.models import CitationType, ContactPoint, ContactType, HelpLine, SourceCitation
 from tests.factories import HelpLineFactory, SourceCitationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
+
 
 ADD_URL_NAME = "wagtailsnippets_cms_helpline:add"
 

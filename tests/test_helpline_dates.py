@@ -26,6 +26,14 @@ LISTING_URL = "/admin/snippets/cms/helpline/"
 CITATIONS_URL = "/admin/snippets/cms/sourcecitation/"
 REPORT_URL = "/admin/reports/overdue-for-review/"
 RELATIVE = ("ago", "geleden", "il y a", "vor ", "just now", "zojuist", "à l’instant")
+# The columns' headings and "never checked" in each admin language Baken ships.
+LAST_VERIFIED = {"nl": "Laatst gecontroleerd", "fr": "Dernière vérification", "en": "Last verified"}
+REVIEW_BY = {"nl": "Controle uiterlijk", "fr": "Relecture avant le", "en": "Review by"}
+NEVER_CHECKED = {
+    "nl": "nu (nooit gecontroleerd)",
+    "fr": "maintenant (jamais vérifiée)",
+    "en": "now (never checked)",
+}
 
 
 def speaking(client, user, language):
@@ -73,16 +81,18 @@ def test_the_listing_shows_dates_in_the_editors_language(
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert column(content, "Last verified") == {"Verified": last_verified, "Never verified": ""}
-    assert column(content, "Review by") == {"Verified": review_by, "Never verified": "now (never checked)"}
-    for text in [*column(content, "Last verified").values(), *column(content, "Review by").values()]:
+    last_verified_column = column(content, LAST_VERIFIED[language])
+    review_by_column = column(content, REVIEW_BY[language])
+    assert last_verified_column == {"Verified": last_verified, "Never verified": ""}
+    assert review_by_column == {"Verified": review_by, "Never verified": NEVER_CHECKED[language]}
+    for text in [*last_verified_column.values(), *review_by_column.values()]:
         assert not any(word in text for word in RELATIVE)
 
 
 def test_the_results_view_shows_the_same_dates(client, superuser, listed):
     response = speaking(client, superuser, "fr").get(LISTING_URL + "results/")
     assert response.status_code == 200
-    assert column(response.content.decode(), "Review by")["Verified"] == "2 décembre 2026"
+    assert column(response.content.decode(), REVIEW_BY["fr"])["Verified"] == "2 décembre 2026"
 
 
 def test_the_citation_listing_shows_dates_in_the_editors_language(client, superuser, locales):
@@ -93,7 +103,7 @@ def test_the_citation_listing_shows_dates_in_the_editors_language(client, superu
     content = speaking(client, superuser, "fr").get(CITATIONS_URL).content.decode()
 
     assert column(content, 5) == {"Jaarverslag": "1 juin 2023"}  # "Published", in French
-    assert column(content, "Review by") == {"Jaarverslag": "1 mars 2026"}
+    assert column(content, REVIEW_BY["fr"]) == {"Jaarverslag": "1 mars 2026"}
 
 
 @pytest.fixture
@@ -110,7 +120,7 @@ def test_the_report_shows_dates_in_the_editors_language_and_exports_iso_dates(cl
 
     row = BeautifulSoup(content, "html.parser").find("table", class_="listing").find("tbody").find("tr")
     cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
-    assert cells[:6] == ["Hulplijn 116000", "Help-line", "nl", "10 janvier 2024", "180", "8 juillet 2024"]
+    assert cells[:6] == ["Hulplijn 116000", "Ligne d'aide", "nl", "10 janvier 2024", "180", "8 juillet 2024"]
     assert not any(word in cell for cell in cells for word in RELATIVE)
 
     export = client.get(REPORT_URL, {"export": "csv"})
@@ -134,11 +144,12 @@ def test_verifying_says_the_date_in_the_editors_language_and_history_too(client,
     response = client.post(reverse("wagtailsnippets_cms_helpline:verify", args=[overdue.pk]), follow=True)
 
     assert response.status_code == 200
-    assert f"Help-line 'Hulplijn 116000' marked verified on {today}, in every language." in html.unescape(
-        response.content.decode()
-    )
+    assert (
+        f"La ligne d'aide «\u00a0Hulplijn 116000\u00a0» est marquée comme vérifiée le {today}, "
+        "dans toutes les langues."
+    ) in html.unescape(response.content.decode())
     history = client.get(reverse("wagtailsnippets_cms_helpline:history", args=[overdue.pk]))
-    assert f"Marked verified on {today}" in history.content.decode()
+    assert f"Marquée comme vérifiée le {today}" in history.content.decode()
 
 
 def test_display_date_follows_the_active_language():

@@ -22,7 +22,8 @@ from cms.snippets.models import ContactPoint, ContactType, HelpLine
 from tests.conftest import publish
 from tests.factories import HelpLineFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
+
 
 LISTING_URL = "/admin/snippets/cms/helpline/"
 RESULTS_URL = "/admin/snippets/cms/helpline/results/"

@@ -36,7 +36,7 @@ def contact_points(helpline) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def english_admin(superuser):
+def english_superuser(superuser):
     """The superuser, with English as their admin language (the site's default is Dutch)."""
     from wagtail.users.models import UserProfile
 
@@ -47,8 +47,8 @@ def english_admin(superuser):
 
 
 @pytest.fixture
-def client_en(client, english_admin):
-    client.force_login(english_admin)
+def client_en(client, english_superuser):
+    client.force_login(english_superuser)
     return client
 
 

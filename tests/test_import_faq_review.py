@@ -18,7 +18,8 @@ from cms.pages.models import FAQPage
 from tests.conftest import SEED_QUESTIONS
 from tests.test_import_faq_command import DEMO_FR, FR_ARGS, counts, import_faq, questions, write
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
 
 PASSWORD = "not-a-real-password"
 NOTHING = "Nothing was changed."

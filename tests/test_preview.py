@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.core import signing
+from django.utils import translation
 
 from api import preview
 from tests.conftest import publish
@@ -110,4 +111,5 @@ def test_every_previewable_model_offers_both_modes():
     from cms.snippets.models import HelpLine, SourceCitation
 
     for model in (CampaignPage, FAQPage, HelpLine, SourceCitation):
-        assert model().preview_modes == [("", "Campaign site"), ("data", "API data")], model
+        with translation.override("en"):
+            assert model().preview_modes == [("", "Campaign site"), ("data", "API data")], model

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
+from wagtail.users.models import UserProfile
 
 from cms import reviews, roles
 from cms.snippets.models import (
@@ -25,7 +26,8 @@ from cms.snippets.models import (
 from tests.conftest import publish
 from tests.factories import HelpLineFactory, SourceCitationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
+
 
 REPORT_URL = "/admin/reports/overdue-for-review/"
 TODAY = timezone.localdate  # called in each test: the admin uses the local date too
@@ -88,6 +90,7 @@ def test_overdue_once_the_review_by_date_has_passed(last_verified, overdue):
     assert helpline.is_review_overdue(dt.date(2026, 6, 29)) is overdue
 
 
+@pytest.mark.usefixtures("english")
 def test_a_review_date_in_the_future_is_refused():
     citation = SourceCitationFactory.build(last_reviewed=TODAY() + dt.timedelta(days=1))
     with pytest.raises(ValidationError) as caught:
@@ -171,6 +174,7 @@ def review_content(locales):
     ]
 
 
+@pytest.mark.usefixtures("english")
 def test_overdue_list_content_and_order(review_content):
     items = reviews.overdue_for_review()
     assert [item.title for item in items] == review_content
@@ -490,17 +494,18 @@ def test_verify_button_on_the_edit_page_and_in_the_listing(client, editor, trans
     assert url not in client.get(listing_url).content.decode()
 
 
-def test_listings_show_the_review_by_date(admin_client):
+def test_listings_show_the_review_by_date(admin_client, superuser):
+    UserProfile.objects.filter(user=superuser).update(preferred_language="")
     HelpLineFactory(name="Recently verified", last_verified=dt.date(2026, 1, 10), review_interval_days=30)
     HelpLineFactory(name="Never verified", last_verified=None)
     SourceCitationFactory(title="Reviewed", last_reviewed=dt.date(2025, 3, 1))
 
     # In the admin's language (Dutch here: the superuser has no preference), never "… ago".
     content = admin_client.get(reverse("wagtailsnippets_cms_helpline:list")).content.decode()
-    assert "Review by" in content
+    assert "Controle uiterlijk" in content
     assert "9 februari 2026" in content
     assert "2026-02-09" not in content
-    assert "now (never checked)" in content
+    assert "nu (nooit gecontroleerd)" in content
     content = admin_client.get(reverse("wagtailsnippets_cms_sourcecitation:list")).content.decode()
     assert "1 maart 2026" in content
 

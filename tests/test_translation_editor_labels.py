@@ -21,7 +21,8 @@ from cms.importers.faq_pages import list_items
 from tests.conftest import publish
 from tests.factories import HelpLineFactory, SourceCitationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
+
 
 LONG_QUESTION = (
     "Waarom is de 'Schat je schatje'-campagne belangrijk voor ouders, grootouders en leerkrachten?"

@@ -10,7 +10,8 @@ from cms.snippets.models import HelpLine
 from tests.conftest import publish
 from tests.factories import SourceCitationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
+
 
 URL = "/admin/reports/translations-behind/"
 

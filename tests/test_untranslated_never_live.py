@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test.client import encode_multipart
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import WorkflowState
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 from wagtail_localize.operations import translate_object
@@ -23,24 +24,9 @@ from cms.translation_completeness import IncompleteTranslation, translation_prog
 from tests.conftest import publish
 from tests.factories import HelpLineFactory
 
+pytestmark = pytest.mark.usefixtures("english_admin")
+
 BOUNDARY = "BoUnDaRyStRiNg"
-
-
-@pytest.fixture(autouse=True)
-def english_admin(django_user_model):
-    """Every admin user here reads the admin in English, so messages can be compared exactly."""
-    from django.db.models.signals import post_save
-    from wagtail.users.models import UserProfile
-
-    def prefer_english(sender, instance, created, **kwargs):
-        if created:
-            UserProfile.get_for_user(instance).__class__.objects.filter(user=instance).update(
-                preferred_language="en"
-            )
-
-    post_save.connect(prefer_english, sender=django_user_model, dispatch_uid="english-admin")
-    yield
-    post_save.disconnect(sender=django_user_model, dispatch_uid="english-admin")
 
 
 QUESTIONS = [
@@ -156,7 +142,10 @@ def test_publishing_an_incomplete_translation_is_refused_at_the_model(french_tra
     french = french_page(dutch_faq, locales)
     progress = translation_progress(french)
     assert (progress.total, progress.translated) == (len(segments(french_translation)), 0)
-    with pytest.raises(IncompleteTranslation, match="cannot be published in français"):
+    with (
+        translation.override("en"),
+        pytest.raises(IncompleteTranslation, match="cannot be published in français"),
+    ):
         french.save_revision().publish()
     assert french_page(dutch_faq, locales).live is False
     with pytest.raises(IncompleteTranslation):

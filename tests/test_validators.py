@@ -11,6 +11,9 @@ from cms.opening_hours import OpeningInterval, is_open_at, validate_intervals
 from cms.snippets.models import ContactPoint, ContactType, OpeningHours
 from tests.factories import HelpLineFactory, SourceCitationFactory
 
+pytestmark = pytest.mark.usefixtures("english")
+
+
 PHONE_HINT = "Use the international form (+32 2 475 44 11) or a national short number (116000)."
 UTC = dt.UTC
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")

@@ -1,6 +1,7 @@
 """Load the demo content. Idempotent: running it again updates what is there, never duplicates."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page, Site
 
 from cms.demo import data
@@ -24,8 +25,16 @@ def load_demo_content(*, log=print) -> None:
     campaign = _ensure_campaign(home, helplines)
     _ensure_faqs(campaign, helplines, citations, log=log)
     log(
-        f"Demo content ready: campaign “{campaign.title}”, FAQ in {', '.join(data.FAQ)}, "
-        f"{len(helplines)} help-lines, {len(citations)} citations."
+        gettext(
+            "Demo content ready: campaign “%(campaign)s”, FAQ in %(languages)s, "
+            "%(helplines)s help-lines, %(citations)s citations."
+        )
+        % {
+            "campaign": campaign.title,
+            "languages": ", ".join(data.FAQ),
+            "helplines": len(helplines),
+            "citations": len(citations),
+        }
     )
 
 
@@ -195,7 +204,10 @@ def _ensure_faqs(campaign, helplines, citations, *, log) -> None:
         try:
             text = spec["path"].read_text(encoding="utf-8-sig")
         except OSError as error:
-            raise RuntimeError(f"Cannot read the demo FAQ {spec['path']}: {error}") from error
+            raise RuntimeError(
+                gettext("Cannot read the demo FAQ %(path)s: %(error)s")
+                % {"path": spec["path"], "error": error}
+            ) from error
         result = import_faq_page(
             parsed=parse_faq(text),
             campaign=campaign,
@@ -209,7 +221,12 @@ def _ensure_faqs(campaign, helplines, citations, *, log) -> None:
         _attach_links(result.page, helplines, citations, language_code=code)
         if code == SOURCE_LANGUAGE:
             source_page = result.page
-        log(f"FAQ {code}: {'created' if result.created else 'up to date'} ({result.page.url_path})")
+        outcome = (
+            gettext("FAQ %(language)s: created (%(path)s)")
+            if result.created
+            else gettext("FAQ %(language)s: up to date (%(path)s)")
+        )
+        log(outcome % {"language": code, "path": result.page.url_path})
 
 
 def _attach_links(page: FAQPage, helplines, citations, *, language_code: str) -> None:

@@ -260,8 +260,13 @@ def describe_block_errors(error: ValidationError) -> str:
         for message in data.get("messages", []):
             place = ", ".join(where)
             if field:
-                place = f"{place} ({labels.get(field, field)})" if place else labels.get(field, field)
-            parts.append(f"{place}: {message}" if place else message)
+                label = labels.get(field, field)
+                place = (
+                    gettext("%(place)s (%(field)s)") % {"place": place, "field": label} if place else label
+                )
+            parts.append(
+                gettext("%(place)s: %(message)s") % {"place": place, "message": message} if place else message
+            )
         for key, child in data.get("blockErrors", {}).items():
             if isinstance(key, int) and field is None and not where:
                 walk(child, [gettext("section %(number)s") % {"number": key + 1}], None)

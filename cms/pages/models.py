@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
@@ -11,6 +12,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms import roles
 from cms.blocks import ANSWER_FEATURES, FAQSectionsBlock
+from cms.labels import label_fields
 from cms.mixins import HeadlessPreviewMixin
 from cms.translation_completeness import TranslationCompleteMixin
 
@@ -23,16 +25,16 @@ class HomePage(TranslationCompleteMixin, Page):
     max_count_per_parent = None
 
     class Meta:
-        verbose_name = "home page"
+        verbose_name = _("home page")
 
 
 class CampaignPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
-    summary = models.TextField(help_text="One or two sentences: what the campaign is about.")
+    summary = models.TextField(help_text=_("One or two sentences: what the campaign is about."))
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
-        InlinePanel("key_dates", heading="Key dates", label="Key date"),
-        InlinePanel("campaign_helplines", heading="Help-lines to show", label="Help-line"),
+        InlinePanel("key_dates", heading=_("Key dates"), label=_("Key date")),
+        InlinePanel("campaign_helplines", heading=_("Help-lines to show"), label=_("Help-line")),
     ]
 
     search_fields = Page.search_fields + [index.SearchField("summary")]
@@ -41,7 +43,7 @@ class CampaignPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
     subpage_types = ["cms.FAQPage"]
 
     class Meta:
-        verbose_name = "campaign page"
+        verbose_name = _("campaign page")
 
 
 class CampaignKeyDate(Orderable):
@@ -55,9 +57,9 @@ class CampaignKeyDate(Orderable):
     date = models.DateField()
     label = models.CharField(
         max_length=255,
-        help_text="e.g. European Day on the Protection of Children against Sexual Abuse",
+        help_text=_("e.g. European Day on the Protection of Children against Sexual Abuse"),
     )
-    recurs_annually = models.BooleanField(default=True, help_text="The same day every year.")
+    recurs_annually = models.BooleanField(default=True, help_text=_("The same day every year."))
 
     panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("recurs_annually")]), FieldPanel("label")]
 
@@ -74,7 +76,7 @@ class FAQPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
     body = StreamField(
         FAQSectionsBlock(),
         blank=True,
-        help_text="Sections of questions and answers, in the order readers see them.",
+        help_text=_("Sections of questions and answers, in the order readers see them."),
     )
 
     # Derived from ``body`` on every save that writes it, so lists need not read the body.
@@ -113,8 +115,14 @@ class FAQPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
     subpage_types = []
 
     class Meta:
-        verbose_name = "FAQ page"
+        verbose_name = _("FAQ page")
 
+
+# Fields named after themselves: their labels in the admin's language (see cms/labels.py).
+label_fields(CampaignPage, summary=_("summary"))
+label_fields(CampaignKeyDate, date=_("date"), label=_("label"), recurs_annually=_("recurs annually"))
+label_fields(CampaignHelpLine, helpline=_("helpline"))
+label_fields(FAQPage, intro=_("intro"), body=_("body"))
 
 # Editors and Translators work below each home page, including home pages created later.
 post_save.connect(roles.on_home_page_saved, sender=HomePage, dispatch_uid="baken-home-page-roles")

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -31,18 +32,19 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms import validators
+from cms.labels import label_fields
 from cms.mixins import HeadlessPreviewMixin
-from cms.opening_hours import WEEKDAYS, OpeningInterval, validate_intervals
+from cms.opening_hours import WEEKDAY_CHOICES, OpeningInterval, validate_intervals
 from cms.snippets.forms import HelpLineAdminFormMixin, SynchronisedInlinePanel
 from cms.translation_completeness import TranslationCompleteMixin
 
 
 class ContactType(models.TextChoices):
-    PHONE = "phone", "Phone"
-    SMS = "sms", "SMS"
-    CHAT = "chat", "Chat"
-    EMAIL = "email", "E-mail"
-    WEB_FORM = "web_form", "Web reporting form"
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("E-mail")
+    WEB_FORM = "web_form", _("Web reporting form")
 
 
 # How often, by default, someone checks that a help-line's details and a citation's source are
@@ -54,10 +56,13 @@ MAX_REVIEW_INTERVAL_DAYS = 3650
 
 def review_interval_field(default: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
-        "review every (days)",
+        _("review every (days)"),
         default=default,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_REVIEW_INTERVAL_DAYS)],
-        help_text=f"Days between reviews; the review-by date is the last check plus this. Default {default}.",
+        help_text=format_lazy(
+            _("Days between reviews; the review-by date is the last check plus this. Default {default}."),
+            default=default,
+        ),
     )
 
 
@@ -94,7 +99,7 @@ class ReviewByMixin:
 
     @property
     def review_by_text(self) -> str:
-        return self.review_by.isoformat() if self.review_by else "now (never checked)"
+        return self.review_by.isoformat() if self.review_by else str(_("now (never checked)"))
 
     def is_review_overdue(self, today: dt.date | None = None) -> bool:
         """Overdue once the review-by date has passed, or when it was never checked."""
@@ -164,38 +169,40 @@ class HelpLine(
     slug = models.SlugField(
         max_length=100,
         blank=True,
-        help_text="Identifies the help-line in the API; the same in every language. "
-        "Left blank, it is made from the name.",
+        help_text=_(
+            "Identifies the help-line in the API; the same in every language. "
+            "Left blank, it is made from the name."
+        ),
     )
     organisation = models.CharField(max_length=255)
     description = models.TextField(blank=True)
-    is_free = models.BooleanField("free of charge", default=True)
-    anonymous_possible = models.BooleanField("anonymous contact possible", default=False)
+    is_free = models.BooleanField(_("free of charge"), default=True)
+    anonymous_possible = models.BooleanField(_("anonymous contact possible"), default=False)
     available_24_7 = models.BooleanField(
-        "available 24/7",
+        _("available 24/7"),
         default=False,
-        help_text="Leave unticked to give weekly opening hours instead.",
+        help_text=_("Leave unticked to give weekly opening hours instead."),
     )
     time_zone = models.CharField(
         max_length=64,
         default=settings.BAKEN_DEFAULT_TIME_ZONE,
         validators=[validators.validate_time_zone],
-        help_text="IANA time zone the opening hours are given in, e.g. Europe/Brussels.",
+        help_text=_("IANA time zone the opening hours are given in, e.g. Europe/Brussels."),
     )
     languages = models.JSONField(
         default=list,
         blank=True,
         validators=[validators.validate_language_tags],
-        help_text='Languages served, as BCP 47 tags, e.g. ["nl", "fr", "en"].',
+        help_text=_('Languages served, as BCP 47 tags, e.g. ["nl", "fr", "en"].'),
     )
     area_served = models.CharField(
         max_length=10,
         default="BE",
         validators=[validators.validate_area_code],
-        help_text="ISO 3166 country or region code, e.g. BE or BE-VLG.",
+        help_text=_("ISO 3166 country or region code, e.g. BE or BE-VLG."),
     )
     last_verified = models.DateField(
-        null=True, blank=True, help_text="When someone last checked these details were right."
+        null=True, blank=True, help_text=_("When someone last checked these details were right.")
     )
     review_interval_days = review_interval_field(HELPLINE_REVIEW_INTERVAL_DAYS)
     # Contact points and opening hours as one JSON document, rewritten on every save, so the
@@ -207,25 +214,27 @@ class HelpLine(
     panels = [
         MultiFieldPanel(
             [FieldPanel("name"), FieldPanel("slug"), FieldPanel("organisation"), FieldPanel("description")],
-            heading="Help-line",
+            heading=_("Help-line"),
         ),
-        SynchronisedInlinePanel("contact_points", heading="Contact points", min_num=1, label="Contact point"),
+        SynchronisedInlinePanel(
+            "contact_points", heading=_("Contact points"), min_num=1, label=_("Contact point")
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("is_free"), FieldPanel("anonymous_possible")]),
                 FieldPanel("available_24_7"),
                 FieldPanel("time_zone"),
             ],
-            heading="Cost and availability",
+            heading=_("Cost and availability"),
         ),
-        SynchronisedInlinePanel("opening_hours", heading="Weekly opening hours", label="Opening hours"),
+        SynchronisedInlinePanel("opening_hours", heading=_("Weekly opening hours"), label=_("Opening hours")),
         MultiFieldPanel(
             [FieldPanel("languages"), FieldPanel("area_served")],
-            heading="Reach",
+            heading=_("Reach"),
         ),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("last_verified"), FieldPanel("review_interval_days")])],
-            heading="Review",
+            heading=_("Review"),
         ),
     ]
 
@@ -249,8 +258,9 @@ class HelpLine(
     ]
 
     class Meta(TranslatableMixin.Meta):
-        verbose_name = "help-line"
-        verbose_name_plural = "help-lines"
+        verbose_name = _("help-line")
+        verbose_name_plural = _("help-lines")
+        # Not translated: Django stores permission names in the database as they are when migrating.
         permissions = [("verify_helpline", "Can mark help-line verified")]
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="unique_helpline_slug_per_locale"),
@@ -268,7 +278,7 @@ class HelpLine(
         super().clean()
         clashing = HelpLine.objects.filter(slug=self.slug).exclude(translation_key=self.translation_key)
         if clashing.exists():
-            raise ValidationError({"slug": "Another help-line already uses this slug."})
+            raise ValidationError({"slug": _("Another help-line already uses this slug.")})
 
     # --- keeping locale-independent data in step across translations ---------------------
 
@@ -357,12 +367,14 @@ class ContactPoint(TranslatableMixin, Orderable):
     always follows its help-line's."""
 
     helpline = ParentalKey(HelpLine, on_delete=models.CASCADE, related_name="contact_points")
-    contact_type = models.CharField("type", max_length=20, choices=ContactType.choices)
+    contact_type = models.CharField(_("type"), max_length=20, choices=ContactType.choices)
     value = models.CharField(
         max_length=255,
-        help_text="Phone/SMS number (116000 or +32 2 …), e-mail address, or https:// address.",
+        help_text=_("Phone/SMS number (116000 or +32 2 …), e-mail address, or https:// address."),
     )
-    label = models.CharField(max_length=255, help_text="How it is shown, e.g. 'Call 116000, day and night'.")
+    label = models.CharField(
+        max_length=255, help_text=_("How it is shown, e.g. 'Call 116000, day and night'.")
+    )
 
     panels = [FieldPanel("contact_type"), FieldPanel("value"), FieldPanel("label")]
 
@@ -374,7 +386,7 @@ class ContactPoint(TranslatableMixin, Orderable):
 
     class Meta(TranslatableMixin.Meta):
         ordering = ["sort_order"]
-        verbose_name = "contact point"
+        verbose_name = _("contact point")
 
     def save(self, *args, **kwargs):
         self.locale_id = self.helpline.locale_id
@@ -399,15 +411,15 @@ class ContactPoint(TranslatableMixin, Orderable):
 
 class OpeningHours(Orderable):
     helpline = ParentalKey(HelpLine, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAY_CHOICES)
     opens = models.TimeField()
-    closes = models.TimeField(help_text="Use 23:59:59 for 'until midnight'.")
+    closes = models.TimeField(help_text=_("Use 23:59:59 for 'until midnight'."))
 
     panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
 
     class Meta(Orderable.Meta):
-        verbose_name = "opening hours"
-        verbose_name_plural = "opening hours"
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
 
     def interval(self) -> OpeningInterval:
         return OpeningInterval(weekday=self.weekday, opens=self.opens, closes=self.closes)
@@ -419,12 +431,12 @@ class OpeningHours(Orderable):
 
 
 class CitationType(models.TextChoices):
-    REPORT = "report", "Report"
-    ARTICLE = "article", "Article"
-    DATASET = "dataset", "Dataset"
-    LEGISLATION = "legislation", "Legislation"
-    INVESTIGATIVE_JOURNALISM = "investigative_journalism", "Investigative journalism"
-    WEB_PAGE = "web_page", "Web page"
+    REPORT = "report", _("Report")
+    ARTICLE = "article", _("Article")
+    DATASET = "dataset", _("Dataset")
+    LEGISLATION = "legislation", _("Legislation")
+    INVESTIGATIVE_JOURNALISM = "investigative_journalism", _("Investigative journalism")
+    WEB_PAGE = "web_page", _("Web page")
 
 
 class SourceCitationForm(ReviewIntervalFormMixin, WagtailAdminModelForm):
@@ -451,26 +463,26 @@ class SourceCitation(
     title = models.CharField(max_length=500)
     authors = models.TextField(
         blank=True,
-        help_text="One person per line, as 'Family name, Given names'.",
+        help_text=_("One person per line, as 'Family name, Given names'."),
     )
     organisation = models.CharField(
-        max_length=255, blank=True, help_text="Author organisation, when there is no personal author."
+        max_length=255, blank=True, help_text=_("Author organisation, when there is no personal author.")
     )
     publisher = models.CharField(max_length=255, blank=True)
-    url = models.URLField("URL", max_length=1000, blank=True, validators=[validators.validate_web_url])
+    url = models.URLField(_("URL"), max_length=1000, blank=True, validators=[validators.validate_web_url])
     publication_date = models.DateField(null=True, blank=True)
     accessed_date = models.DateField(null=True, blank=True)
-    citation_type = models.CharField("type", max_length=32, choices=CitationType.choices)
+    citation_type = models.CharField(_("type"), max_length=32, choices=CitationType.choices)
     language = models.CharField(
         max_length=35,
         validators=[validators.validate_language_tag],
-        help_text="Language of the source itself (BCP 47), e.g. en or nl.",
+        help_text=_("Language of the source itself (BCP 47), e.g. en or nl."),
     )
     notes = RichTextField(features=["bold", "italic", "link"], blank=True)
     last_reviewed = models.DateField(
         null=True,
         blank=True,
-        help_text="When someone last checked the source is still available and still says this.",
+        help_text=_("When someone last checked the source is still available and still says this."),
     )
     review_interval_days = review_interval_field(CITATION_REVIEW_INTERVAL_DAYS)
 
@@ -494,7 +506,7 @@ class SourceCitation(
     panels = [
         FieldPanel("title"),
         FieldPanel("citation_type"),
-        MultiFieldPanel([FieldPanel("authors"), FieldPanel("organisation")], heading="Authorship"),
+        MultiFieldPanel([FieldPanel("authors"), FieldPanel("organisation")], heading=_("Authorship")),
         FieldPanel("publisher"),
         FieldPanel("url"),
         FieldRowPanel([FieldPanel("publication_date"), FieldPanel("accessed_date")]),
@@ -502,7 +514,7 @@ class SourceCitation(
         FieldPanel("notes"),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("review_interval_days")])],
-            heading="Review",
+            heading=_("Review"),
         ),
     ]
 
@@ -518,8 +530,8 @@ class SourceCitation(
     ]
 
     class Meta(TranslatableMixin.Meta):
-        verbose_name = "source citation"
-        verbose_name_plural = "source citations"
+        verbose_name = _("source citation")
+        verbose_name_plural = _("source citations")
 
     def __str__(self):
         return self.title
@@ -527,12 +539,40 @@ class SourceCitation(
     def clean(self):
         super().clean()
         if not self.authors.strip() and not self.organisation.strip():
-            raise ValidationError("Give the authors, the organisation, or both.")
+            raise ValidationError(_("Give the authors, the organisation, or both."))
         if self.accessed_date and self.accessed_date > timezone.localdate():
-            raise ValidationError({"accessed_date": "The accessed date cannot be in the future."})
+            raise ValidationError({"accessed_date": _("The accessed date cannot be in the future.")})
         if self.last_reviewed and self.last_reviewed > timezone.localdate():
-            raise ValidationError({"last_reviewed": "The review date cannot be in the future."})
+            raise ValidationError({"last_reviewed": _("The review date cannot be in the future.")})
 
     @property
     def author_names(self) -> list[str]:
         return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+
+# Fields named after themselves: their labels in the admin's language (see cms/labels.py).
+label_fields(
+    HelpLine,
+    name=_("name"),
+    slug=_("slug"),
+    organisation=_("organisation"),
+    description=_("description"),
+    time_zone=_("time zone"),
+    languages=_("languages"),
+    area_served=_("area served"),
+    last_verified=_("last verified"),
+)
+label_fields(ContactPoint, value=_("value"), label=_("label"))
+label_fields(OpeningHours, weekday=_("weekday"), opens=_("opens"), closes=_("closes"))
+label_fields(
+    SourceCitation,
+    title=_("title"),
+    authors=_("authors"),
+    organisation=_("organisation"),
+    publisher=_("publisher"),
+    publication_date=_("publication date"),
+    accessed_date=_("accessed date"),
+    language=_("language"),
+    notes=_("notes"),
+    last_reviewed=_("last reviewed"),
+)

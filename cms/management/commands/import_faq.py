@@ -24,8 +24,10 @@ class Command(BaseCommand):
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.description = gettext(self.help)
+        # Its help is in English too, like everything the command says (see handle).
+        with translation.override("en"):
+            parser = super().create_parser(prog_name, subcommand, **kwargs)
+            parser.description = gettext(self.help)
         return parser
 
     def add_arguments(self, parser):
@@ -147,17 +149,25 @@ class Command(BaseCommand):
 
     def _user(self, options):
         """The --user, checked before anything else; required with --submit and --publish."""
-        chosen = [name for name in ("draft", "submit", "publish") if options[name]]
+        chosen = [f"--{name}" for name in ("draft", "submit", "publish") if options[name]]
         if len(chosen) > 1:
+            if len(chosen) == 2:
+                combined = gettext("%(first)s and %(second)s cannot be combined") % {
+                    "first": chosen[0],
+                    "second": chosen[1],
+                }
+            else:
+                combined = gettext("%(first)s and %(second)s and %(third)s cannot be combined") % {
+                    "first": chosen[0],
+                    "second": chosen[1],
+                    "third": chosen[2],
+                }
             raise CommandError(
                 gettext(
-                    "%(options)s cannot be combined: save a draft (the default), submit it for review "
+                    "%(combined)s: save a draft (the default), submit it for review "
                     "(--submit) or publish it (--publish). %(nothing)s"
                 )
-                % {
-                    "options": " and ".join(f"--{name}" for name in chosen),
-                    "nothing": gettext(NOTHING_CHANGED),
-                }
+                % {"combined": combined, "nothing": gettext(NOTHING_CHANGED)}
             )
         username = options["user"]
         if username is None:
