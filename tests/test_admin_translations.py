@@ -698,8 +698,8 @@ def test_the_account_page_is_where_the_admin_language_is_chosen(admin_client, su
 
 
 def test_the_page_templates_speak_the_pages_language(content):
-    french = render_to_string("cms/faq_page.html", {"page": content["faq_fr"]})
-    dutch = render_to_string("cms/faq_page.html", {"page": content["faq"]})
+    french = render_to_string("cms/page.html", {"page": content["faq_fr"]})
+    dutch = render_to_string("cms/page.html", {"page": content["faq"]})
     assert (
         'Baken est headless\u00a0: les canaux lisent ce contenu via <a href="/api/v1/">l\'API</a>.' in french
     )

@@ -148,7 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Languages -----------------------------------------------------------------
 # Content locales come from one setting; the first is the default. A deployment
-# adds a locale by extending BAKEN_LOCALES (and running `manage.py sync_locales`).
+# adds a locale by extending BAKEN_LOCALES; the next `migrate` creates its Locale
+# (cms/signal_handlers.py, on post_migrate).
 BAKEN_LOCALES = env.list("BAKEN_LOCALES", default=["nl", "fr", "en", "de"])
 BAKEN_DEFAULT_LOCALE = BAKEN_LOCALES[0]
 # Where a locale falls back to when an object has no live translation in it,

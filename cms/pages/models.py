@@ -16,9 +16,15 @@ from cms.labels import label_fields
 from cms.mixins import HeadlessPreviewMixin
 from cms.translation_completeness import TranslationCompleteMixin
 
+# One plain page for all three types: Baken is headless, this is only what a visit to the page
+# URL (or a link in the admin) shows, in the page's own language.
+PAGE_TEMPLATE = "cms/page.html"
+
 
 class HomePage(TranslationCompleteMixin, Page):
     """The root of one locale's content tree; campaigns live below it."""
+
+    template = PAGE_TEMPLATE
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.CampaignPage"]
@@ -29,6 +35,8 @@ class HomePage(TranslationCompleteMixin, Page):
 
 
 class CampaignPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
+    template = PAGE_TEMPLATE
+
     summary = models.TextField(help_text=_("One or two sentences: what the campaign is about."))
 
     content_panels = Page.content_panels + [
@@ -72,6 +80,8 @@ class CampaignHelpLine(Orderable):
 
 
 class FAQPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
+    template = PAGE_TEMPLATE
+
     intro = RichTextField(features=ANSWER_FEATURES, blank=True)
     body = StreamField(
         FAQSectionsBlock(),
