@@ -56,6 +56,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy api cms/opening_hours.py
 	DJANGO_SETTINGS_MODULE=baken.settings.test $(MANAGE) makemigrations --check --dry-run
 
 format: install

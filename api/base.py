@@ -9,9 +9,16 @@ Invariants:
 Wagtail's admin and wagtail-localize's editor are built on DRF too; they keep DRF's defaults.
 """
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.utils import translation
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import JSONRenderer
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.settings import DEFAULTS, IMPORT_STRINGS, APISettings
 from rest_framework.views import APIView
 
@@ -25,19 +32,33 @@ ERROR_LANGUAGE = "en"
 class PublicContentNegotiation(DefaultContentNegotiation):
     """DRF's negotiation without the ``?format=`` override (``format`` means CSL on citations)."""
 
-    settings = APISettings({"URL_FORMAT_OVERRIDE": None}, DEFAULTS, IMPORT_STRINGS)
+    # The stubs type this attribute as DRF's global settings object (this is another APISettings)
+    # and URL_FORMAT_OVERRIDE as a str, though DRF documents None as "no override".
+    settings = APISettings(  # type: ignore[assignment]
+        {"URL_FORMAT_OVERRIDE": None},  # type: ignore[arg-type]
+        DEFAULTS,
+        IMPORT_STRINGS,
+    )
 
 
-class PublicAPIBehaviour:
+# For the type checker the mixin is the APIView it is always mixed into (so that super() and the
+# view's attributes are known); at run time it stays a plain mixin on object, as before.
+if TYPE_CHECKING:
+    _MixinBase = APIView
+else:
+    _MixinBase = object
+
+
+class PublicAPIBehaviour(_MixinBase):
     """Mixed into DRF views (our own and drf-spectacular's) that answer on the public API."""
 
-    schema = PublicAPISchema()
-    http_method_names = ["get", "head"]
-    authentication_classes: list = []
-    permission_classes: list = []
-    parser_classes: list = []
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = PublicContentNegotiation
+    schema: ViewInspector | None = PublicAPISchema()
+    http_method_names: Sequence[str] = ["get", "head"]
+    authentication_classes: Sequence[type[BaseAuthentication]] = []
+    permission_classes: Sequence[type[BasePermission]] = []
+    parser_classes: Sequence[type[BaseParser]] = []
+    renderer_classes: Sequence[type[BaseRenderer]] = [JSONRenderer]
+    content_negotiation_class: type[BaseContentNegotiation] = PublicContentNegotiation
 
     def dispatch(self, request, *args, **kwargs):
         with translation.override(ERROR_LANGUAGE):

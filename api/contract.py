@@ -21,6 +21,8 @@ import datetime as dt
 import keyword
 from collections.abc import Callable
 from functools import cache
+from types import FunctionType
+from typing import cast
 
 from django.utils import timezone
 from rest_framework import serializers
@@ -84,6 +86,8 @@ class _Compiler:
     def expression(self, field: serializers.Field, value: str) -> str:
         """Python source that turns ``value`` (source code of the field's value) into JSON data."""
         if isinstance(field, serializers.ListSerializer):
+            if not isinstance(field.child, serializers.Serializer):
+                raise TypeError(f"{field!r}: a list of shapes needs a Serializer child")
             child = self.constant(representation(type(field.child)))
             return f"[{child}(item) for item in {value}]"
         if isinstance(field, serializers.Serializer):
@@ -99,9 +103,10 @@ class _Compiler:
         if isinstance(field, serializers.DateField):
             return f"{self.constant(as_date)}({value})"
         if isinstance(field, serializers.TimeField):
-            if not isinstance(getattr(field, "format", None), str):
+            time_format = getattr(field, "format", None)
+            if not isinstance(time_format, str):
                 raise TypeError(f"{field!r}: a TimeField in the contract needs an explicit format")
-            return f"{self.constant(_as_time(field.format))}({value})"
+            return f"{self.constant(_as_time(time_format))}({value})"
         if isinstance(field, serializers.UUIDField):
             return f"{self.constant(as_uuid)}({value})"
         if isinstance(field, serializers.SerializerMethodField):
@@ -119,14 +124,16 @@ def representation(serializer_class: type[serializers.Serializer]) -> Representa
     for name, field in serializer_class().fields.items():
         if field.write_only:
             continue
+        if field.source is None:  # never, once bound: bind() defaults the source to the field name
+            raise TypeError(f"{field!r}: an unbound field has no source")
         items.append(f"{name!r}: {compiler.expression(field, _access(field.source))}")
     source = "def represent(v):\n    return {" + ", ".join(items) + "}\n"
     code = compile(source, f"<contract {serializer_class.__qualname__}>", "exec")
     exec(code, compiler.namespace)  # noqa: S102 - source built above from our own field declarations
-    represent = compiler.namespace["represent"]
+    represent = cast(FunctionType, compiler.namespace["represent"])  # defined by the code just run
     represent.__doc__ = f"``{serializer_class.__name__}`` as plain data (api.contract).\n\n{source}"
     represent.__qualname__ = represent.__name__ = f"represent_{serializer_class.__name__}"
-    return represent  # type: ignore[return-value]
+    return represent
 
 
 def represent(serializer_class: type[serializers.Serializer], value) -> dict:

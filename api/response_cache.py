@@ -403,7 +403,7 @@ def as_response(entry: dict, request) -> HttpResponse:
 
     etag = entry["validators"]["etag"]
     if conditional.not_modified(request, etag=etag, last_modified=entry["validators"]["last_modified"]):
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
         for name, value in entry["headers"]:
             if name in conditional.NOT_MODIFIED_HEADERS:
                 response[name] = value

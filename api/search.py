@@ -50,7 +50,7 @@ def excerpt(text: str, position: int | None) -> str:
     return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
 
 
-def search_questions(*, query: str, visibility, chain, requested: str) -> list[dict]:
+def search_questions(*, query: str, visibility, chain, requested: str) -> list[values.SearchResult]:
     terms = query_terms(query)
     if not terms:
         return []

@@ -58,7 +58,7 @@ class ContactPointSerializer(serializers.Serializer):
 
     type = serializers.ChoiceField(choices=["phone", "sms", "chat", "email", "web_form"])
     value = serializers.CharField(help_text="Normalised: E.164 or national short number, e-mail, or URL.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     href = serializers.CharField(help_text="tel:, sms:, mailto: or https: link to act on it.")
 
 
@@ -198,7 +198,7 @@ class KeyDateSerializer(serializers.Serializer):
     "next_occurrence": "2027-11-18"}``"""
 
     date = serializers.DateField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     recurs_annually = serializers.BooleanField()
     next_occurrence = serializers.DateField(allow_null=True)
 
@@ -268,7 +268,8 @@ class PreviewSerializer(serializers.Serializer):
     """A draft as the public API would serve it: ``{"kind": "faqpage", "data": FAQDetail}``."""
 
     kind = serializers.ChoiceField(choices=["faqpage", "campaignpage", "helpline", "sourcecitation"])
-    data = PolymorphicProxySerializer(
+    # A declared field (DRF's metaclass takes it off the class), not the ``Serializer.data`` property.
+    data = PolymorphicProxySerializer(  # type: ignore[assignment]
         component_name="PreviewData",
         serializers=[FAQDetailSerializer, CampaignSerializer, HelpLineSerializer, CitationSerializer],
         resource_type_field_name=None,

@@ -135,8 +135,8 @@ class PublicAPIMixin(PublicAPIBehaviour):
     """Language negotiation, visibility and response headers shared by every endpoint."""
 
     # Query parameters each action accepts; anything else is a 400.
-    params_class = params.BaseParams
-    list_params_class = params.ListParams
+    params_class: type[params.BaseParams] = params.BaseParams
+    list_params_class: type[params.BaseParams] = params.ListParams
 
     # Content families a response is built from; their versions key the shared response cache.
     cache_families: tuple[str, ...] = response_cache.FAMILIES
@@ -151,7 +151,8 @@ class PublicAPIMixin(PublicAPIBehaviour):
         # under the versions read here, before the database was.
         self.versions = response_cache.current_versions()
         response = super().dispatch(request, *args, **kwargs)
-        if self.versions is not None and response.status_code == 200:
+        # A 200 went through initial(), which sets valid_until to a moment when the cache is enabled.
+        if self.versions is not None and response.status_code == 200 and self.valid_until is not None:
             response_cache.mark_for_storage(
                 response,
                 key=response_cache.request_entry_key(request),

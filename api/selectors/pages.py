@@ -45,7 +45,8 @@ def resolved_pages(
     for position, locale_id in enumerate(ids):
         in_this_locale = Q(locale_id=locale_id)
         for earlier in ids[:position]:
-            in_this_locale &= ~Exists(
+            # Q & Exists is a Q (Q._combine takes any conditional expression); the stubs take Q only.
+            in_this_locale &= ~Exists(  # type: ignore[assignment]
                 visible.filter(translation_key=OuterRef("translation_key"), locale_id=earlier)
             )
         chosen |= in_this_locale
@@ -143,7 +144,8 @@ def page_with_translations(
     chain_ids = visibility.chain_locale_ids(chain)
     candidates = list(
         model.objects.raw(
-            _translations_by_slug_sql(model, tuple(content_fields), len(chain_ids)),
+            # Classes are hashable; mypy does not see it through the cache (python/mypy#11469).
+            _translations_by_slug_sql(model, tuple(content_fields), len(chain_ids)),  # type: ignore[arg-type]
             [*chain_ids * len(content_fields), slug],
         )
     )

@@ -6,7 +6,7 @@ SQL's rows; api.visibility), one per translation in the best locale of the reque
 
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 from api.selectors.sql import _snippets_and_translations_sql
 from api.selectors.translations import Chosen, best_translations, fetched_locale_ids, serve, source_times
@@ -17,14 +17,17 @@ from cms.snippets.models import HelpLine, SourceCitation
 # exists nowhere.
 MAX_ID = 2**63 - 1
 
+# The snippets the public API serves.
+SnippetModel = type[HelpLine] | type[SourceCitation]
 
-def visible_snippets(*, model: type[Model], visibility: Visibility) -> QuerySet:
+
+def visible_snippets(*, model: SnippetModel, visibility: Visibility) -> QuerySet:
     return model.objects.filter(visibility.snippet_filter())
 
 
 def resolved_snippets(
     *,
-    model: type[Model],
+    model: SnippetModel,
     visibility: Visibility,
     chain: Sequence[str],
     requested: str,

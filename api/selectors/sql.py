@@ -13,7 +13,7 @@ columns the rule reads.
 from functools import cache
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, ForeignObjectRel, Model
 from wagtail.models import Page
 
 from cms.snippets.models import HelpLine, SourceCitation
@@ -36,7 +36,7 @@ _DECIDING_FIELDS = (
 )
 
 # What visibility, translation resolution and a public representation need of each snippet.
-_SNIPPET_FIELDS = {
+_SNIPPET_FIELDS: dict[type[Model], tuple[str, ...]] = {
     HelpLine: (
         *("id", "translation_key", "locale_id", "live", "go_live_at", "expire_at", "last_published_at"),
         *("slug", "name", "organisation", "description", "is_free", "anonymous_possible"),
@@ -52,6 +52,13 @@ _SNIPPET_FIELDS = {
 
 def _quoted(*names: str) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in names)
+
+
+def _column(field: Field | ForeignObjectRel) -> str:
+    """The database column of a concrete field (the only kind these queries name)."""
+    if isinstance(field, ForeignObjectRel) or field.column is None:
+        raise TypeError(f"{field!r} has no column of its own")
+    return field.column
 
 
 @cache
@@ -82,8 +89,8 @@ def _snippets_and_translations_sql(model: type[Model], ids: int, locales: int) -
     """The rows with ``ids`` ids, and their translations in ``locales`` locales."""
     meta = model._meta
     qn = connection.ops.quote_name
-    table, pk = qn(meta.db_table), qn(meta.pk.column)
-    columns = _quoted(*(meta.get_field(name.removesuffix("_id")).column for name in _SNIPPET_FIELDS[model]))
+    table, pk = qn(meta.db_table), qn(_column(meta.pk))
+    columns = _quoted(*(_column(meta.get_field(name.removesuffix("_id"))) for name in _SNIPPET_FIELDS[model]))
     id_list, locale_list = ", ".join(["%s"] * ids), ", ".join(["%s"] * locales) or "NULL"
     key, locale = qn("translation_key"), qn("locale_id")
     return (

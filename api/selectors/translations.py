@@ -10,16 +10,30 @@ objects served in another language than the one asked for.
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from django.conf import settings
-from django.db.models import Model
 
 from api.values import Served
 from api.visibility import Visibility
 
-T = TypeVar("T", bound=Model)
+
+class Translation(Protocol):
+    """What resolution reads of a translatable, publishable row (a page or a snippet)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def translation_key(self) -> uuid.UUID: ...
+    @property
+    def locale_id(self) -> int: ...
+    @property
+    def last_published_at(self) -> dt.datetime | None: ...
+
+
+T = TypeVar("T", bound=Translation)
 
 
 def translation_outdated(
