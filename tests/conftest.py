@@ -1,27 +1,17 @@
-"""Shared fixtures: locales, a superuser, the seed FAQ and a small page tree built per test."""
+"""Shared fixtures: locales, the content builder, the people in each role and the seed FAQ.
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+Content is built as editors make it, through the one builder of tests/content.py (fixture
+``content``: revisions, publishing, ``copy_for_translation``); users through tests/users.py.
+"""
+
 from pathlib import Path
 
 import pytest
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
-from cms.pages.models import CampaignPage, FAQPage, HomePage
-
-# The campaign's original FAQ, carried by the repository (a reference copy may stand in ../shared/seed/).
-SEED_FAQ = Path(__file__).resolve().parents[1] / "cms" / "demo" / "content" / "schat-je-schatje-faq.nl.txt"
-REFERENCE_SEED_FAQ = Path(__file__).resolve().parents[2] / "shared" / "seed" / "schat-je-schatje-faq.nl.txt"
-
-# The seed's questions, exactly as written, in order.
-SEED_QUESTIONS = [
-    "Waarom is de 'Schat je schatje'- campagne belangrijk?",
-    "Kan ik de beelden weer verwijderen?",
-    "Hoe zijn de waarden berekend?",
-    "Wat doet Child Focus tegen seksuele uitbuiting van kinderen?",
-    "Waarom nu?",
-    "Wat als ik iets concreet te melden heb?",
-]
+from cms import roles
+from tests.content import SEED_FAQ, ContentBuilder
+from tests.users import logged_in, make_user, prefer_language
 
 
 def pytest_configure(config):
@@ -47,80 +37,47 @@ def locales(db) -> dict[str, Locale]:
 
 
 @pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser(
-        username="editor", email="editor@example.org", password="not-a-real-password"
-    )
+def content(db) -> ContentBuilder:
+    """The content builder (tests/content.py): pages, snippets and translations as editors make them."""
+    return ContentBuilder()
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser(db):
+    """An administrator named "editor": the ``admin_client``'s user."""
+    return make_user("editor", superuser=True)
 
 
 @pytest.fixture
 def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-def publish(obj):
-    """Save a revision of a page or snippet and publish it, as an editor's 'Publish' does."""
-    revision = obj.save_revision()
-    revision.publish()
-    obj.refresh_from_db()
-    return obj
-
-
-@dataclass
-class PageTree:
-    """One locale's pages: home → campaign (→ FAQ), plus their translations by language code."""
-
-    home: HomePage
-    campaign: CampaignPage
-    faq: FAQPage | None
-    homes: dict[str, HomePage] = field(default_factory=dict)
-    campaigns: dict[str, CampaignPage] = field(default_factory=dict)
+    return logged_in(client, superuser)
 
 
 @pytest.fixture
-def make_page_tree(locales) -> Callable[..., PageTree]:
-    """Build a HomePage under the Wagtail root in nl, a CampaignPage under it and (optionally) an FAQPage.
+def admin(db):
+    """Ada, an administrator."""
+    return make_user("ada", superuser=True)
 
-    ``translations`` lists other language codes whose home and campaign translations to create
-    (live, via copy_for_translation), so an FAQ can be imported or translated into them.
-    """
 
-    def make(
-        *,
-        with_faq: bool = True,
-        campaign_slug: str = "schat-je-schatje",
-        translations: tuple[str, ...] = (),
-    ) -> PageTree:
-        root = Page.get_first_root_node()
-        home = root.add_child(instance=HomePage(title="Baken", slug="baken-test", locale=locales["nl"]))
-        publish(home)
-        campaign = home.add_child(
-            instance=CampaignPage(
-                title="Schat je schatje",
-                slug=campaign_slug,
-                summary="Een campagne van Child Focus.",
-                locale=locales["nl"],
-            )
-        )
-        publish(campaign)
-        faq = None
-        if with_faq:
-            faq = campaign.add_child(
-                instance=FAQPage(
-                    title="Veelgestelde vragen", slug="veelgestelde-vragen", locale=locales["nl"]
-                )
-            )
-            publish(faq)
-        tree = PageTree(home=home, campaign=campaign, faq=faq, homes={"nl": home}, campaigns={"nl": campaign})
-        for code in translations:
-            translated_home = home.copy_for_translation(locales[code]).specific
-            tree.homes[code] = publish(translated_home)
-            translated_campaign = campaign.copy_for_translation(locales[code]).specific
-            tree.campaigns[code] = publish(translated_campaign)
-        return tree
+@pytest.fixture
+def editor(db):
+    """Eva, an editor: writes and submits for review, never publishes."""
+    return make_user("eva", roles.EDITORS)
 
-    return make
+
+@pytest.fixture
+def translator(db):
+    """Theo, a translator."""
+    return make_user("theo", roles.TRANSLATORS)
+
+
+@pytest.fixture
+def reviewer(db):
+    """Rita, a reviewer: her approval publishes."""
+    return make_user("rita", roles.REVIEWERS)
 
 
 def pytest_collection_modifyitems(items):
@@ -145,27 +102,13 @@ def empty_cache():
 
 
 @pytest.fixture
-def translated(make_page_tree, locales) -> dict:
+def translated(content) -> dict:
     """An FAQ page and a help-line, each published in Dutch and in French."""
-    from tests.factories import HelpLineFactory
-
-    tree = make_page_tree(translations=("fr",))
-    french_faq = tree.faq.copy_for_translation(locales["fr"]).specific
-    french_faq.title, french_faq.slug = "Questions fréquentes", "questions-frequentes"
-    french_faq.save()
-    publish(french_faq)
-    helpline = publish(HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000"))
-    french_helpline = helpline.copy_for_translation(locales["fr"])
-    french_helpline.name = "Ligne d'aide 116000"
-    french_helpline.save()
-    publish(french_helpline)
-    return {
-        "tree": tree,
-        "faq": tree.faq,
-        "faq_fr": french_faq,
-        "helpline": helpline,
-        "helpline_fr": french_helpline,
-    }
+    tree = content.page_tree(translations=("fr",))
+    faq_fr = content.translate_page(tree.faq, "fr", title="Questions fréquentes", slug="questions-frequentes")
+    helpline = content.helpline("child-focus-116000", "Hulplijn 116000")
+    helpline_fr = content.translate_snippet(helpline, "fr", name="Ligne d'aide 116000")
+    return {"tree": tree, "faq": tree.faq, "faq_fr": faq_fr, "helpline": helpline, "helpline_fr": helpline_fr}
 
 
 # --- real-browser tests -------------------------------------------------------------------
@@ -181,12 +124,15 @@ def chromium_executable() -> str:
 
 def _restore(snapshot: str) -> None:
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.core.management.color import no_style
     from django.db import connection
 
     call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
     connection.creation.deserialize_db_from_string(snapshot)
+    # The content types are back with their original ids: forget the ones looked up since.
+    ContentType.objects.clear_cache()
     statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
     if statements:
         with connection.cursor() as cursor:
@@ -239,17 +185,13 @@ def english_admin(django_user_model):
     """Every admin user, those there now and those the test creates, reads the admin in English
     (the site's default admin language is Dutch), so Baken's English texts compare exactly."""
     from django.db.models.signals import post_save
-    from wagtail.users.models import UserProfile
-
-    def prefer_english(user):
-        UserProfile.objects.update_or_create(user=user, defaults={"preferred_language": "en"})
 
     for user in django_user_model.objects.all():
-        prefer_english(user)
+        prefer_language(user, "en")
 
     def on_save(sender, instance, created, **kwargs):
         if created:
-            prefer_english(instance)
+            prefer_language(instance, "en")
 
     post_save.connect(on_save, sender=django_user_model, dispatch_uid="english-admin")
     yield

@@ -1,7 +1,8 @@
-"""factory_boy factories for Baken's snippets.
+"""factory_boy factories for Baken's snippets: the defaults of tests/content.py's ContentBuilder.
 
-Both snippets are created live (``live=True`` is the DraftStateMixin default) in the
-nl locale, the default content locale; pass ``locale=...`` for another one.
+Tests do not call these: they ask the builder (fixture ``content``), which makes a snippet with a
+factory and then publishes it, keeps it a draft or leaves it as saved. Both snippets are created
+live (``live=True`` is the DraftStateMixin default) in the nl locale, the default content locale.
 """
 
 import datetime as dt
@@ -14,7 +15,6 @@ from cms.snippets.models import (
     ContactPoint,
     ContactType,
     HelpLine,
-    OpeningHours,
     SourceCitation,
 )
 
@@ -34,10 +34,6 @@ class HelpLineFactory(factory.django.DjangoModelFactory):
         model = HelpLine
         skip_postgeneration_save = True
 
-    class Params:
-        phone = "116000"
-        contact_label = "Bel gratis 116000"
-
     name = factory.Sequence(lambda n: f"Hulplijn {n}")
     slug = factory.Sequence(lambda n: f"hulplijn-{n}")
     organisation = "Child Focus"
@@ -46,8 +42,8 @@ class HelpLineFactory(factory.django.DjangoModelFactory):
     available_24_7 = True
     languages = factory.LazyFunction(lambda: ["nl", "fr"])
     area_served = "BE"
-    contact_points = factory.LazyAttribute(
-        lambda o: [ContactPoint(contact_type=ContactType.PHONE, value=o.phone, label=o.contact_label)]
+    contact_points = factory.LazyFunction(
+        lambda: [ContactPoint(contact_type=ContactType.PHONE, value="116000", label="Bel gratis 116000")]
     )
     opening_hours = factory.LazyFunction(list)
 
@@ -65,13 +61,6 @@ class HelpLineFactory(factory.django.DjangoModelFactory):
         helpline.contact_points = list(contact_points)
         helpline.opening_hours = list(opening_hours)
         return helpline
-
-
-def opening_hours(weekday: int, opens: str, closes: str) -> OpeningHours:
-    """An unsaved OpeningHours row from 'HH:MM' strings, for HelpLineFactory(opening_hours=[...])."""
-    return OpeningHours(
-        weekday=weekday, opens=dt.time.fromisoformat(opens), closes=dt.time.fromisoformat(closes)
-    )
 
 
 class SourceCitationFactory(factory.django.DjangoModelFactory):

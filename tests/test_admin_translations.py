@@ -36,9 +36,9 @@ import cms
 from cms import catalogues
 from cms.admin_views import submit_for_review
 from cms.pages.models import FAQPage
-from tests.conftest import publish
-from tests.factories import HelpLineFactory, SourceCitationFactory
+from tests.content import publish
 from tests.test_helpline_admin import helpline_post_data
+from tests.users import logged_in, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -344,44 +344,41 @@ def page_text(response) -> str:
 
 
 @pytest.fixture
-def content(translated, locales):
+def admin_content(translated, content, locales):
     """Overdue help-lines, a translation behind its source, an incomplete translation to submit."""
     publish(translated["faq"])  # the Dutch sources change after their translations were published
     publish(translated["helpline"])
-    HelpLineFactory(name="Nooit gecontroleerd", slug="nooit-gecontroleerd", last_verified=None)
-    SourceCitationFactory(title="Jaarverslag")
+    content.helpline("nooit-gecontroleerd", "Nooit gecontroleerd", last_verified=None, revision=False)
+    content.citation("Jaarverslag", revision=False)
     translate_object(translated["helpline"], [locales["de"]])
     # The listing's statuses: a live one with a pending draft, one in review, one never published.
-    pending = publish(HelpLineFactory(name="Status met concept", slug="status-met-concept"))
+    pending = content.helpline("status-met-concept", "Status met concept")
     pending.name = "Status met concept (nieuw)"
     pending.save_revision()
-    submit_for_review(HelpLineFactory(name="Status in controle", slug="status-in-controle", live=False), None)
-    HelpLineFactory(name="Status nooit gepubliceerd", slug="status-nooit-gepubliceerd", live=False)
+    submit_for_review(
+        content.helpline("status-in-controle", "Status in controle", live=False, revision=False), None
+    )
+    content.helpline("status-nooit-gepubliceerd", "Status nooit gepubliceerd", live=False, revision=False)
     return {
         **translated,
         "incomplete": Translation.objects.get(target_locale=locales["de"], enabled=True),
     }
 
 
-def editor_client(client, django_user_model, language):
-    user = django_user_model.objects.create_superuser(
-        username=f"eva-{language}", email="eva@example.org", password="not-a-real-password"
-    )
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    client.force_login(user)
-    return client
+def editor_client(client, language):
+    """``client``, signed in as an administrator whose admin language is ``language``."""
+    user = make_user(f"eva-{language}", superuser=True, email="eva@example.org")
+    return logged_in(client, user, language=language)
 
 
 @pytest.fixture
-def dutch_editor(client, django_user_model):
-    return editor_client(client, django_user_model, "nl")
+def dutch_editor(client):
+    return editor_client(client, "nl")
 
 
 @pytest.fixture
-def french_editor(client, django_user_model):
-    return editor_client(client, django_user_model, "fr")
+def french_editor(client):
+    return editor_client(client, "fr")
 
 
 def menu(client) -> str:
@@ -400,7 +397,7 @@ def edit_url(helpline) -> str:
     return reverse("wagtailsnippets_cms_helpline:edit", args=[helpline.pk])
 
 
-def test_a_dutch_editor_reads_baken_in_dutch(dutch_editor, content):
+def test_a_dutch_editor_reads_baken_in_dutch(dutch_editor, admin_content):
     client = dutch_editor
 
     dashboard = page_text(client.get("/admin/"))
@@ -460,7 +457,7 @@ def test_a_dutch_editor_reads_baken_in_dutch(dutch_editor, content):
         statuses, ["live + concept", "ter controle", " concept "], ["live + draft", "in review", " draft "]
     )
 
-    french_form = page_text(client.get(edit_url(content["helpline_fr"])))
+    french_form = page_text(client.get(edit_url(admin_content["helpline_fr"])))
     assert_says(
         french_form,
         [
@@ -494,7 +491,7 @@ def test_a_dutch_editor_reads_baken_in_dutch(dutch_editor, content):
             "Review every (days)",
         ],
     )
-    dutch_form = page_text(client.get(edit_url(content["helpline"])))
+    dutch_form = page_text(client.get(edit_url(admin_content["helpline"])))
     assert_says(
         dutch_form,
         [
@@ -549,7 +546,7 @@ def test_a_dutch_editor_reads_baken_in_dutch(dutch_editor, content):
     )
 
     confirm = page_text(
-        client.get(reverse("baken_submit_translation_for_review", args=[content["incomplete"].pk]))
+        client.get(reverse("baken_submit_translation_for_review", args=[admin_content["incomplete"].pk]))
     )
     assert_says(
         confirm,
@@ -587,7 +584,7 @@ def test_a_dutch_editor_reads_baken_in_dutch(dutch_editor, content):
     assert_says(page_text(citation), ["Geef de auteurs, de organisatie of allebei."], ["Give the authors"])
 
 
-def test_a_french_editor_reads_baken_in_french(french_editor, content):
+def test_a_french_editor_reads_baken_in_french(french_editor, admin_content):
     client = french_editor
 
     assert_says(
@@ -617,7 +614,7 @@ def test_a_french_editor_reads_baken_in_french(french_editor, content):
         ["Help-lines", "All locales", "Contact type", "Contact points", "Review by", "Submit for review"],
     )
     assert_says(
-        page_text(client.get(edit_url(content["helpline_fr"]))),
+        page_text(client.get(edit_url(admin_content["helpline_fr"]))),
         [
             f"Synchronisé depuis la version d'origine (Néerlandais){NBSP}: modifiez-le là-bas .",
             "Les types et valeurs de contact sont synchronisés depuis la version d'origine "
@@ -647,7 +644,7 @@ def test_a_french_editor_reads_baken_in_french(french_editor, content):
     )
     assert_says(
         page_text(
-            client.get(reverse("baken_submit_translation_for_review", args=[content["incomplete"].pk]))
+            client.get(reverse("baken_submit_translation_for_review", args=[admin_content["incomplete"].pk]))
         ),
         [
             f"«{NBSP}Hulplijn 116000{NBSP}» ne peut pas être publié en Deutsch{NBSP}: "
@@ -666,7 +663,9 @@ def test_a_french_editor_reads_baken_in_french(french_editor, content):
     )
 
 
-def test_without_a_preference_the_admin_is_in_the_default_language_dutch(admin_client, superuser, content):
+def test_without_a_preference_the_admin_is_in_the_default_language_dutch(
+    admin_client, superuser, admin_content
+):
     """LANGUAGE_CODE is the default content locale, nl: Wagtail's admin language when none is chosen."""
     assert UserProfile.get_for_user(superuser).preferred_language == ""
     assert "Achterstallige controles" in page_text(admin_client.get("/admin/"))
@@ -697,9 +696,9 @@ def test_the_account_page_is_where_the_admin_language_is_chosen(admin_client, su
     assert "Aide & sources" in menu(admin_client)
 
 
-def test_the_page_templates_speak_the_pages_language(content):
-    french = render_to_string("cms/page.html", {"page": content["faq_fr"]})
-    dutch = render_to_string("cms/page.html", {"page": content["faq"]})
+def test_the_page_templates_speak_the_pages_language(admin_content):
+    french = render_to_string("cms/page.html", {"page": admin_content["faq_fr"]})
+    dutch = render_to_string("cms/page.html", {"page": admin_content["faq"]})
     assert (
         'Baken est headless\u00a0: les canaux lisent ce contenu via <a href="/api/v1/">l\'API</a>.' in french
     )
@@ -714,11 +713,11 @@ def test_the_page_templates_speak_the_pages_language(content):
         ("fr", ["Nom", "Organisation", "Langue", "Dernière vérification", "Statut", "Mis à jour"]),
     ],
 )
-def test_listing_columns_are_in_each_editors_own_language(client, django_user_model, language, headers):
+def test_listing_columns_are_in_each_editors_own_language(client, content, language, headers):
     """Column labels made when the admin loads (at import, in the server's language) follow each
     editor's language per request, Wagtail's "Updated" column included."""
-    HelpLineFactory()
-    body = editor_client(client, django_user_model, language).get("/admin/snippets/cms/helpline/")
+    content.helpline(revision=False)
+    body = editor_client(client, language).get("/admin/snippets/cms/helpline/")
     table = body.content.decode().split('<table class="listing', 1)[1].split("</thead>", 1)[0]
     shown = [
         re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)

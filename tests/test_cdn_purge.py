@@ -3,8 +3,7 @@
 import pytest
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
-from tests.conftest import publish
-from tests.factories import HelpLineFactory
+from tests.content import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +24,10 @@ def cdn(settings):
 
 
 def test_publishing_a_help_line_purges_its_detail_and_the_lists_that_show_it(
-    cdn, django_capture_on_commit_callbacks
+    cdn, content, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        publish(HelpLineFactory(slug="child-focus-116000"))
+        content.helpline("child-focus-116000")
     purged = set(cdn.purged)
     for path in ("helplines/child-focus-116000/", "helplines/", "campaigns/", "faqs/"):
         assert f"https://content.example.org/api/v1/{path}" in purged
@@ -38,10 +37,10 @@ def test_publishing_a_help_line_purges_its_detail_and_the_lists_that_show_it(
 
 
 def test_publishing_an_faq_page_purges_its_detail_lists_and_search(
-    cdn, make_page_tree, django_capture_on_commit_callbacks
+    cdn, content, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        tree = make_page_tree()
+        tree = content.page_tree()
         cdn.purged.clear()
         publish(tree.faq)
     purged = set(cdn.purged)
@@ -50,9 +49,9 @@ def test_publishing_an_faq_page_purges_its_detail_lists_and_search(
     assert "https://content.example.org/api/v1/search/?locale=de" in purged
 
 
-def test_nothing_is_purged_when_no_cdn_is_configured(settings, django_capture_on_commit_callbacks):
+def test_nothing_is_purged_when_no_cdn_is_configured(settings, content, django_capture_on_commit_callbacks):
     settings.WAGTAILFRONTENDCACHE = {}
     RecordingBackend.purged = []
     with django_capture_on_commit_callbacks(execute=True):
-        publish(HelpLineFactory(slug="child-focus-116000"))
+        content.helpline("child-focus-116000")
     assert RecordingBackend.purged == []

@@ -17,7 +17,7 @@ from cms.demo import data
 from cms.importers.faq_text import parse_faq
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage, HomePage
 from cms.snippets.models import ContactPoint, HelpLine, SourceCitation
-from tests.conftest import REFERENCE_SEED_FAQ, SEED_QUESTIONS
+from tests.content import REFERENCE_SEED_FAQ, SEED_QUESTIONS, item_values, questions
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +41,6 @@ def snapshot() -> dict[str, int]:
         "campaign help-lines": CampaignHelpLine.objects.count(),
         "sites": Site.objects.count(),
     }
-
-
-def questions(page: FAQPage) -> list[dict]:
-    return [item["value"] for section in page.body.raw_data for item in section["value"]["questions"]]
-
-
-def chosen(items) -> list[int]:
-    return [item["value"] for item in items]
 
 
 def faq_revision_counts() -> dict[str, int]:
@@ -200,7 +192,7 @@ def test_116000_help_line_is_attached_to_the_campaign_and_the_questions_mentioni
             code
         ] * 3
         mentions = [("116000" in q["answer"]) for q in questions(faq)]
-        attached = [(helpline.pk in chosen(q["helplines"])) for q in questions(faq)]
+        attached = [(helpline.pk in item_values(q["helplines"])) for q in questions(faq)]
         assert attached == mentions
     nl_faq = FAQPage.objects.get(locale__language_code="nl")
     assert [("116000" in q["answer"]) for q in questions(nl_faq)] == [False, False, False, True, False, True]
@@ -212,10 +204,10 @@ def test_questions_link_the_sources_in_their_own_language(loaded):
         citation_locales = {
             SourceCitation.objects.get(pk=pk).locale.language_code
             for q in questions(faq)
-            for pk in chosen(q["citations"])
+            for pk in item_values(q["citations"])
         }
         assert citation_locales == {code}
-        assert [len(chosen(q["citations"])) for q in questions(faq)] == [0, 0, 0, 0, 2, 0]
+        assert [len(item_values(q["citations"])) for q in questions(faq)] == [0, 0, 0, 0, 2, 0]
 
 
 def test_second_run_adds_no_faq_revisions(loaded):

@@ -1,28 +1,11 @@
 """The FAQ page's StreamField blocks: anchors are filled in and unique, every question has an answer."""
 
-import uuid
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from cms.pages.models import FAQPage
-
-
-def question(text: str, *, anchor: str = "", answer: str = "<p>Antwoord.</p>") -> dict:
-    return {
-        "type": "item",
-        "id": str(uuid.uuid4()),
-        "value": {"question": text, "anchor": anchor, "answer": answer, "helplines": [], "citations": []},
-    }
-
-
-def section(heading: str, *questions: dict) -> dict:
-    return {
-        "type": "section",
-        "id": str(uuid.uuid4()),
-        "value": {"heading": heading, "questions": list(questions)},
-    }
+from tests.content import question, section
 
 
 @pytest.fixture

@@ -1,31 +1,16 @@
 """FAQPage.question_count: derived from the published body, so lists never read bodies."""
 
 import importlib
-import uuid
 
 from django.apps import apps
 
 from cms.pages.models import FAQPage
-from tests.conftest import publish
+from tests.content import publish, question, section
 
 
 def sections(*counts: int) -> list[dict]:
     return [
-        {
-            "type": "section",
-            "id": str(uuid.uuid4()),
-            "value": {
-                "heading": f"Deel {number}",
-                "questions": [
-                    {
-                        "type": "item",
-                        "id": str(uuid.uuid4()),
-                        "value": {"question": f"Vraag {number}.{index}?", "answer": "<p>Antwoord.</p>"},
-                    }
-                    for index in range(count)
-                ],
-            },
-        }
+        section(f"Deel {number}", *(question(f"Vraag {number}.{index}?") for index in range(count)))
         for number, count in enumerate(counts, start=1)
     ]
 
@@ -35,8 +20,8 @@ def listed_count(client) -> int:
     return item["question_count"]
 
 
-def test_publishing_counts_the_questions_and_a_draft_changes_nothing(client, make_page_tree):
-    faq = make_page_tree().faq
+def test_publishing_counts_the_questions_and_a_draft_changes_nothing(client, content):
+    faq = content.page_tree().faq
     faq.body = sections(2, 1)
     publish(faq)
     assert FAQPage.objects.get(pk=faq.pk).question_count == 3
@@ -53,8 +38,8 @@ def test_publishing_counts_the_questions_and_a_draft_changes_nothing(client, mak
     assert listed_count(client) == 7
 
 
-def test_the_migration_counts_the_questions_of_existing_pages(make_page_tree):
-    faq = make_page_tree().faq
+def test_the_migration_counts_the_questions_of_existing_pages(content):
+    faq = content.page_tree().faq
     faq.body = sections(5)
     publish(faq)
     FAQPage.objects.filter(pk=faq.pk).update(question_count=0)

@@ -3,7 +3,7 @@
 import pytest
 
 from cms.importers.faq_text import FAQFormatError, parse_faq
-from tests.conftest import SEED_QUESTIONS
+from tests.content import SEED_QUESTIONS
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
-from cms.snippets.models import CitationType, ContactPoint, ContactType, HelpLine, SourceCitation
-from tests.factories import HelpLineFactory, SourceCitationFactory
+from cms.snippets.models import CitationType, ContactType, HelpLine, SourceCitation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
@@ -163,8 +162,8 @@ def test_saving_a_draft_through_the_admin_creates_an_unpublished_help_line(admin
     assert helpline.has_unpublished_changes is True
 
 
-def test_admin_url_finder_points_at_the_edit_view(superuser):
-    helpline = HelpLineFactory()
+def test_admin_url_finder_points_at_the_edit_view(superuser, content):
+    helpline = content.helpline(revision=False)
     assert (
         AdminURLFinder(superuser).get_edit_url(helpline)
         == f"/admin/snippets/cms/helpline/edit/{helpline.pk}/"
@@ -175,15 +174,14 @@ def test_admin_url_finder_points_at_the_edit_view(superuser):
 
 
 @pytest.fixture
-def listed_helplines():
-    live = HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000")
-    draft = HelpLineFactory(name="Nieuwe chatlijn", slug="nieuwe-chatlijn", live=False)
-    mail = HelpLineFactory(
-        name="E-mail Child Focus",
-        slug="child-focus-e-mail",
-        contact_points=[
-            ContactPoint(contact_type=ContactType.EMAIL, value="116000@childfocus.org", label="Mail ons")
-        ],
+def listed_helplines(content):
+    live = content.helpline("child-focus-116000", "Hulplijn 116000", revision=False)
+    draft = content.helpline("nieuwe-chatlijn", "Nieuwe chatlijn", live=False, revision=False)
+    mail = content.helpline(
+        "child-focus-e-mail",
+        "E-mail Child Focus",
+        points=[(ContactType.EMAIL, "116000@childfocus.org", "Mail ons")],
+        revision=False,
     )
     return live, draft, mail
 
@@ -235,20 +233,20 @@ def test_help_line_listing_search_box(admin_client, listed_helplines):
     assert listed_names(response) == ["Nieuwe chatlijn"]
 
 
-def test_citation_listing_search_box(admin_client, locales):
-    SourceCitationFactory(title="Verdrag van Lanzarote", organisation="Raad van Europa")
-    SourceCitationFactory(title="Jaarverslag 2023", organisation="Child Focus")
+def test_citation_listing_search_box(admin_client, content):
+    content.citation("Verdrag van Lanzarote", organisation="Raad van Europa", revision=False)
+    content.citation("Jaarverslag 2023", organisation="Child Focus", revision=False)
     response = admin_client.get(reverse("wagtailsnippets_cms_sourcecitation:list"), {"q": "Lanzarote"})
     assert response.status_code == 200
     assert listed_names(response) == ["Verdrag van Lanzarote"]
 
 
-def test_citation_listing_filtered_on_live_and_type(admin_client, locales):
-    SourceCitationFactory(
-        title="Verdrag van Lanzarote", citation_type=CitationType.LEGISLATION, language="en"
+def test_citation_listing_filtered_on_live_and_type(admin_client, content):
+    content.citation(
+        "Verdrag van Lanzarote", citation_type=CitationType.LEGISLATION, language="en", revision=False
     )
-    SourceCitationFactory(title="Jaarverslag 2023", citation_type=CitationType.REPORT)
-    SourceCitationFactory(title="Ontwerp richtlijn", citation_type=CitationType.LEGISLATION, live=False)
+    content.citation("Jaarverslag 2023", citation_type=CitationType.REPORT, revision=False)
+    content.citation("Ontwerp richtlijn", citation_type=CitationType.LEGISLATION, live=False, revision=False)
     url = reverse("wagtailsnippets_cms_sourcecitation:list")
 
     response = admin_client.get(url)

@@ -14,11 +14,9 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from wagtail.users.models import UserProfile
 
 from cms import reviews
-from tests.conftest import publish
-from tests.factories import HelpLineFactory, SourceCitationFactory
+from tests.users import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +32,6 @@ NEVER_CHECKED = {
     "fr": "maintenant (jamais vérifiée)",
     "en": "now (never checked)",
 }
-
-
-def speaking(client, user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    client.force_login(user)
-    return client
 
 
 def column(content: str, label: str | int) -> dict[str, str]:
@@ -61,9 +51,11 @@ def column(content: str, label: str | int) -> dict[str, str]:
 
 
 @pytest.fixture
-def listed(locales):
-    HelpLineFactory(name="Verified", last_verified=dt.date(2026, 6, 5), review_interval_days=180)
-    HelpLineFactory(name="Never verified", last_verified=None)
+def listed(content):
+    content.helpline(
+        name="Verified", last_verified=dt.date(2026, 6, 5), review_interval_days=180, revision=False
+    )
+    content.helpline(name="Never verified", last_verified=None, revision=False)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +69,7 @@ def listed(locales):
 def test_the_listing_shows_dates_in_the_editors_language(
     client, superuser, listed, language, last_verified, review_by
 ):
-    response = speaking(client, superuser, language).get(LISTING_URL)
+    response = logged_in(client, superuser, language=language).get(LISTING_URL)
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -90,31 +82,31 @@ def test_the_listing_shows_dates_in_the_editors_language(
 
 
 def test_the_results_view_shows_the_same_dates(client, superuser, listed):
-    response = speaking(client, superuser, "fr").get(LISTING_URL + "results/")
+    response = logged_in(client, superuser, language="fr").get(LISTING_URL + "results/")
     assert response.status_code == 200
     assert column(response.content.decode(), REVIEW_BY["fr"])["Verified"] == "2 décembre 2026"
 
 
-def test_the_citation_listing_shows_dates_in_the_editors_language(client, superuser, locales):
-    SourceCitationFactory(
-        title="Jaarverslag", publication_date=dt.date(2023, 6, 1), last_reviewed=dt.date(2025, 3, 1)
+def test_the_citation_listing_shows_dates_in_the_editors_language(client, superuser, content):
+    content.citation(
+        "Jaarverslag", publication_date=dt.date(2023, 6, 1), last_reviewed=dt.date(2025, 3, 1), revision=False
     )
 
-    content = speaking(client, superuser, "fr").get(CITATIONS_URL).content.decode()
+    listing = logged_in(client, superuser, language="fr").get(CITATIONS_URL).content.decode()
 
-    assert column(content, 5) == {"Jaarverslag": "1 juin 2023"}  # "Published", in French
-    assert column(content, REVIEW_BY["fr"]) == {"Jaarverslag": "1 mars 2026"}
+    assert column(listing, 5) == {"Jaarverslag": "1 juin 2023"}  # "Published", in French
+    assert column(listing, REVIEW_BY["fr"]) == {"Jaarverslag": "1 mars 2026"}
 
 
 @pytest.fixture
-def overdue(locales):
-    return publish(
-        HelpLineFactory(name="Hulplijn 116000", last_verified=dt.date(2024, 1, 10), review_interval_days=180)
+def overdue(content):
+    return content.helpline(
+        name="Hulplijn 116000", last_verified=dt.date(2024, 1, 10), review_interval_days=180
     )
 
 
 def test_the_report_shows_dates_in_the_editors_language_and_exports_iso_dates(client, superuser, overdue):
-    speaking(client, superuser, "fr")
+    logged_in(client, superuser, language="fr")
 
     content = client.get(REPORT_URL).content.decode()
 
@@ -130,14 +122,14 @@ def test_the_report_shows_dates_in_the_editors_language_and_exports_iso_dates(cl
 
 
 def test_the_dashboard_panel_shows_the_review_by_date_in_the_editors_language(client, superuser, overdue):
-    content = speaking(client, superuser, "nl").get("/admin/").content.decode()
+    content = logged_in(client, superuser, language="nl").get("/admin/").content.decode()
     panel = content[content.index("baken-review-due") :]
     assert "8 juli 2024" in panel
     assert "2024-07-08" not in panel
 
 
 def test_verifying_says_the_date_in_the_editors_language_and_history_too(client, superuser, overdue):
-    speaking(client, superuser, "fr")
+    logged_in(client, superuser, language="fr")
     with translation.override("fr"):
         today = date_format(timezone.localdate(), "DATE_FORMAT")
 

@@ -9,18 +9,15 @@ import html
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
-from wagtail.users.models import UserProfile
 
-from cms import roles
 from cms.admin_views import helpline_status
-from cms.snippets.models import ContactPoint, ContactType, HelpLine
-from tests.conftest import publish
-from tests.factories import HelpLineFactory
+from cms.snippets.models import ContactType, HelpLine
+from tests.users import logged_in, make_user, prefer_language
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
@@ -31,43 +28,8 @@ TODAY = timezone.localdate
 LONG_AGO = dt.date(2024, 1, 10)
 
 
-def make_user(django_user_model, username, *groups):
-    user = django_user_model.objects.create_user(
-        username=username, password="not-a-real-password", first_name=username.title()
-    )
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return make_user(django_user_model, "eva", roles.EDITORS)
-
-
-@pytest.fixture
-def translator(django_user_model):
-    return make_user(django_user_model, "theo", roles.TRANSLATORS)
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return make_user(django_user_model, "rita", roles.REVIEWERS)
-
-
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def listed_names(response) -> list[str]:
     return sorted(str(obj) for obj in response.context["object_list"])
-
-
-def translate(helpline, locale, name):
-    translation = helpline.copy_for_translation(locale)
-    translation.name = name
-    translation.save()
-    return publish(translation)
 
 
 def messages_of(response) -> str:
@@ -78,20 +40,20 @@ def messages_of(response) -> str:
 
 
 @pytest.fixture
-def at_every_stage(locales, editor):
+def at_every_stage(content, editor):
     workflow = HelpLine.get_default_workflow()
-    publish(HelpLineFactory(name="A live"))
-    HelpLineFactory(name="B draft", live=False)
-    live_draft = publish(HelpLineFactory(name="C live with a draft"))
+    content.helpline(name="A live")
+    content.helpline(name="B draft", live=False, revision=False)
+    live_draft = content.helpline(name="C live with a draft")
     live_draft.name = "C live with a draft (new)"
     live_draft.save_revision(user=editor)
-    in_review = HelpLineFactory(name="D in review", live=False)
+    in_review = content.helpline(name="D in review", live=False, revision=False)
     in_review.save_revision(user=editor)
     workflow.start(in_review, editor)
-    live_in_review = publish(HelpLineFactory(name="E live in review"))
+    live_in_review = content.helpline(name="E live in review")
     live_in_review.save_revision(user=editor)
     workflow.start(live_in_review, editor)
-    scheduled = HelpLineFactory(name="F scheduled", live=False)
+    scheduled = content.helpline(name="F scheduled", live=False, revision=False)
     scheduled.go_live_at = timezone.now() + dt.timedelta(days=3)
     scheduled.save_revision().publish()
 
@@ -105,9 +67,7 @@ def statuses(content: str) -> dict[str, str]:
 
 
 def test_the_status_column_says_live_draft_in_review_or_scheduled(admin_client, superuser, at_every_stage):
-    profile = UserProfile.get_for_user(superuser)
-    profile.preferred_language = "en"  # the site's default admin language is Dutch ("concept", "gepland")
-    profile.save()
+    prefer_language(superuser, "en")  # the site's default admin language is Dutch ("concept", "gepland")
 
     response = admin_client.get(LISTING_URL)
 
@@ -141,10 +101,10 @@ def test_the_listings_own_columns_cost_no_query_per_row(
 
 
 @pytest.fixture
-def in_three_locales(locales):
-    helpline = publish(HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000"))
-    translate(helpline, locales["fr"], "Ligne d'aide 116000")
-    translate(helpline, locales["en"], "Helpline 116000")
+def in_three_locales(content):
+    helpline = content.helpline("child-focus-116000", "Hulplijn 116000")
+    content.translate_snippet(helpline, "fr", name="Ligne d'aide 116000")
+    content.translate_snippet(helpline, "en", name="Helpline 116000")
     return helpline
 
 
@@ -198,14 +158,15 @@ def test_another_locale_is_an_active_filter_and_adds_in_that_locale(admin_client
     assert f'href="{reverse("wagtailsnippets_cms_helpline:add")}?locale=nl"' in response.content.decode()
 
 
-def test_filters_combine_with_the_locale_and_a_search(admin_client, locales):
-    HelpLineFactory(name="Hulplijn chat", last_verified=dt.date(2026, 1, 1))
-    mail = HelpLineFactory(
+def test_filters_combine_with_the_locale_and_a_search(admin_client, content):
+    content.helpline(name="Hulplijn chat", last_verified=dt.date(2026, 1, 1), revision=False)
+    mail = content.helpline(
         name="Hulplijn e-mail",
         last_verified=dt.date(2025, 1, 1),
-        contact_points=[ContactPoint(contact_type=ContactType.EMAIL, value="hulp@example.org", label="Mail")],
+        points=[(ContactType.EMAIL, "hulp@example.org", "Mail")],
+        revision=False,
     )
-    translate(mail, locales["fr"], "Ligne e-mail")
+    content.translate_snippet(mail, "fr", name="Ligne e-mail")
 
     def names(**query):
         response = admin_client.get(LISTING_URL, query)
@@ -247,14 +208,10 @@ def bulk_url(action: str, *helplines, next_url=LISTING_URL) -> str:
 
 
 @pytest.fixture
-def long_ago(locales):
-    first = publish(
-        HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000", last_verified=LONG_AGO)
-    )
-    french = translate(first, locales["fr"], "Ligne d'aide 116000")
-    second = publish(
-        HelpLineFactory(name="Stop Child Porno", slug="stop-child-porno", last_verified=LONG_AGO)
-    )
+def long_ago(content):
+    first = content.helpline("child-focus-116000", "Hulplijn 116000", last_verified=LONG_AGO)
+    french = content.translate_snippet(first, "fr", name="Ligne d'aide 116000")
+    second = content.helpline("stop-child-porno", "Stop Child Porno", last_verified=LONG_AGO)
     return first, french, second
 
 
@@ -348,14 +305,14 @@ def test_select_all_in_listing_takes_the_listings_locale_and_search(
 
 
 @pytest.fixture
-def to_submit(locales, editor):
-    changed = publish(HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000"))
+def to_submit(content, editor):
+    changed = content.helpline("child-focus-116000", "Hulplijn 116000")
     changed.name = "Hulplijn Child Focus"
     changed.save_revision(user=editor)
-    in_review = publish(HelpLineFactory(name="Al in review", slug="al-in-review"))
+    in_review = content.helpline("al-in-review", "Al in review")
     in_review.save_revision(user=editor)
     HelpLine.get_default_workflow().start(in_review, editor)
-    never_edited = HelpLineFactory(name="Nieuwe chatlijn", slug="nieuwe-chatlijn", live=False)
+    never_edited = content.helpline("nieuwe-chatlijn", "Nieuwe chatlijn", live=False, revision=False)
     return changed, in_review, never_edited
 
 
@@ -416,11 +373,9 @@ def test_bulk_submit_for_review_resumes_a_workflow_sent_back_for_changes(client,
     )
 
 
-def test_bulk_submit_for_review_is_refused_without_the_change_permission(
-    client, django_user_model, to_submit
-):
+def test_bulk_submit_for_review_is_refused_without_the_change_permission(client, to_submit):
     changed, _in_review, never_edited = to_submit
-    outsider = make_user(django_user_model, "otto")
+    outsider = make_user("otto")
     outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
     url = bulk_url("submit_for_review", changed, never_edited)
 
@@ -436,9 +391,9 @@ def test_bulk_submit_for_review_is_refused_without_the_change_permission(
     assert not in_progress(never_edited).exists()
 
 
-def test_translators_may_submit_a_translation_in_bulk(client, translator, locales, to_submit):
+def test_translators_may_submit_a_translation_in_bulk(client, translator, content, to_submit):
     changed, _in_review, _never_edited = to_submit
-    french = translate(changed, locales["fr"], "Ligne d'aide 116000")
+    french = content.translate_snippet(changed, "fr", name="Ligne d'aide 116000")
 
     response = logged_in(client, translator).post(bulk_url("submit_for_review", french), follow=True)
 
@@ -447,14 +402,12 @@ def test_translators_may_submit_a_translation_in_bulk(client, translator, locale
 
 
 def test_a_translation_from_the_translation_editor_is_submitted_with_its_translated_texts(
-    client, translator, locales
+    client, translator, locales, content
 ):
     from wagtail_localize.models import TranslationSource
     from wagtail_localize.operations import translate_object
 
-    helpline = publish(
-        HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000", contact_label="Bel")
-    )
+    helpline = content.helpline("child-focus-116000", "Hulplijn 116000", points=[("phone", "116000", "Bel")])
     translate_object(helpline, [locales["fr"]])
     french = HelpLine.objects.get(translation_key=helpline.translation_key, locale=locales["fr"])
     url = bulk_url("submit_for_review", french)
@@ -522,8 +475,10 @@ def add_form(contact_type=ContactType.PHONE, value="116 000", **changes) -> dict
 WARNING = "is also a contact point of help-line"
 
 
-def test_a_new_help_line_with_a_number_another_has_is_saved_with_a_warning(admin_client, locales):
-    existing = publish(HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000", phone="116000"))
+def test_a_new_help_line_with_a_number_another_has_is_saved_with_a_warning(admin_client, content):
+    existing = content.helpline(
+        "child-focus-116000", "Hulplijn 116000", points=[("phone", "116000", "Bel gratis 116000")]
+    )
 
     response = admin_client.post(reverse("wagtailsnippets_cms_helpline:add"), add_form(), follow=True)
 
@@ -540,17 +495,13 @@ def test_a_new_help_line_with_a_number_another_has_is_saved_with_a_warning(admin
     )
 
 
-def test_the_warning_compares_normalised_values_and_names_the_dutch_version(admin_client, locales):
-    existing = publish(
-        HelpLineFactory(
-            name="E-mail Child Focus",
-            slug="child-focus-e-mail",
-            contact_points=[
-                ContactPoint(contact_type=ContactType.EMAIL, value="116000@childfocus.org", label="Mail ons")
-            ],
-        )
+def test_the_warning_compares_normalised_values_and_names_the_dutch_version(admin_client, content):
+    existing = content.helpline(
+        "child-focus-e-mail",
+        "E-mail Child Focus",
+        points=[(ContactType.EMAIL, "116000@childfocus.org", "Mail ons")],
     )
-    translate(existing, locales["fr"], "E-mail Child Focus (fr)")
+    content.translate_snippet(existing, "fr", name="E-mail Child Focus (fr)")
 
     response = admin_client.post(
         reverse("wagtailsnippets_cms_helpline:add"),
@@ -563,13 +514,13 @@ def test_the_warning_compares_normalised_values_and_names_the_dutch_version(admi
     assert "E-mail 116000@ChildFocus.org is also a contact point of help-line 'E-mail Child Focus'." in page
 
 
-def test_no_warning_for_a_value_only_its_own_translations_have(admin_client, locales):
-    helpline = publish(HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000", phone="116000"))
-    french = translate(helpline, locales["fr"], "Ligne d'aide 116000")
-    other_type = HelpLineFactory(
-        name="SMS-lijn",
-        slug="sms-lijn",
-        contact_points=[ContactPoint(contact_type=ContactType.SMS, value="116000", label="Sms")],
+def test_no_warning_for_a_value_only_its_own_translations_have(admin_client, content):
+    helpline = content.helpline(
+        "child-focus-116000", "Hulplijn 116000", points=[("phone", "116000", "Bel gratis 116000")]
+    )
+    french = content.translate_snippet(helpline, "fr", name="Ligne d'aide 116000")
+    other_type = content.helpline(
+        "sms-lijn", "SMS-lijn", points=[(ContactType.SMS, "116000", "Sms")], revision=False
     )
     assert other_type.pk
 
@@ -584,8 +535,10 @@ def test_no_warning_for_a_value_only_its_own_translations_have(admin_client, loc
         assert WARNING not in messages_of(response)
 
 
-def test_a_different_number_gives_no_warning(admin_client, locales):
-    publish(HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000", phone="116000"))
+def test_a_different_number_gives_no_warning(admin_client, content):
+    content.helpline(
+        "child-focus-116000", "Hulplijn 116000", points=[("phone", "116000", "Bel gratis 116000")]
+    )
     response = admin_client.post(
         reverse("wagtailsnippets_cms_helpline:add"), add_form(value="+32 2 475 44 11"), follow=True
     )

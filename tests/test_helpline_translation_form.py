@@ -8,17 +8,16 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import Group
 from django.forms import CheckboxSelectMultiple
 from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
 
-from cms import roles
-from cms.snippets.models import ContactPoint, ContactType, HelpLine
-from tests.conftest import publish
-from tests.factories import HelpLineFactory, opening_hours
+from cms.snippets.models import ContactType, HelpLine
+from tests.content import contact_points
+from tests.users import logged_in
 
-pytestmark = pytest.mark.django_db
+# The admin users read the admin in English (the site's default is Dutch).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 NOTE = "Synchronised from the Dutch version:"
 
@@ -27,56 +26,25 @@ def edit_url(helpline) -> str:
     return reverse("wagtailsnippets_cms_helpline:edit", args=[helpline.pk])
 
 
-def contact_points(helpline) -> list[tuple[str, str, str]]:
-    return list(
-        ContactPoint.objects.filter(helpline_id=helpline.pk)
-        .order_by("sort_order")
-        .values_list("contact_type", "value", "label")
+@pytest.fixture
+def helpline_nl(content):
+    return content.helpline(
+        "child-focus-116000",
+        "Hulplijn 116000",
+        points=[("phone", "116000", "Bel gratis 116000")],
+        available_24_7=False,
+        is_free=True,
+        languages=["nl", "fr"],
+        last_verified=dt.date(2026, 5, 1),
+        hours=[(0, "09:00", "17:00")],
     )
 
 
 @pytest.fixture
-def english_superuser(superuser):
-    """The superuser, with English as their admin language (the site's default is Dutch)."""
-    from wagtail.users.models import UserProfile
-
-    profile = UserProfile.get_for_user(superuser)
-    profile.preferred_language = "en"
-    profile.save()
-    return superuser
-
-
-@pytest.fixture
-def client_en(client, english_superuser):
-    client.force_login(english_superuser)
-    return client
-
-
-@pytest.fixture
-def helpline_nl(locales):
-    return publish(
-        HelpLineFactory(
-            name="Hulplijn 116000",
-            slug="child-focus-116000",
-            phone="116000",
-            contact_label="Bel gratis 116000",
-            available_24_7=False,
-            is_free=True,
-            languages=["nl", "fr"],
-            last_verified=dt.date(2026, 5, 1),
-            opening_hours=[opening_hours(0, "09:00", "17:00")],
-        )
+def helpline_fr(helpline_nl, content):
+    return content.translate_snippet(
+        helpline_nl, "fr", name="Ligne d'aide 116000", labels=["Appelez le 116000"]
     )
-
-
-@pytest.fixture
-def helpline_fr(helpline_nl, locales):
-    french = helpline_nl.copy_for_translation(locales["fr"])
-    french.name = "Ligne d'aide 116000"
-    for point in french.contact_points.all():
-        point.label = "Appelez le 116000"
-    french.save()
-    return publish(french)
 
 
 def form_data(client, helpline, **changes) -> dict:
@@ -93,9 +61,9 @@ def form_data(client, helpline, **changes) -> dict:
 
 
 def test_a_translations_synchronised_fields_render_disabled_with_a_link_to_the_source(
-    client_en, helpline_nl, helpline_fr
+    admin_client, helpline_nl, helpline_fr
 ):
-    response = client_en.get(edit_url(helpline_fr))
+    response = admin_client.get(edit_url(helpline_fr))
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -133,10 +101,10 @@ def test_a_translations_synchronised_fields_render_disabled_with_a_link_to_the_s
 
 
 def test_posted_changes_to_synchronised_fields_are_ignored_and_texts_are_saved(
-    client_en, helpline_nl, helpline_fr
+    admin_client, helpline_nl, helpline_fr
 ):
     data = form_data(
-        client_en,
+        admin_client,
         helpline_fr,
         **{
             "name": "Ligne d'aide Child Focus",
@@ -169,7 +137,7 @@ def test_posted_changes_to_synchronised_fields_are_ignored_and_texts_are_saved(
         }
     )
 
-    response = client_en.post(edit_url(helpline_fr), data)
+    response = admin_client.post(edit_url(helpline_fr), data)
 
     assert response.status_code == 302
     stored = HelpLine.objects.get(pk=helpline_fr.pk)
@@ -193,12 +161,8 @@ def test_posted_changes_to_synchronised_fields_are_ignored_and_texts_are_saved(
     ]
 
 
-def test_a_translators_draft_holds_the_sources_values_too(
-    client, django_user_model, helpline_nl, helpline_fr
-):
-    translator = django_user_model.objects.create_user(username="theo", password="not-a-real-password")
-    translator.groups.set(Group.objects.filter(name=roles.TRANSLATORS))
-    client.force_login(translator)
+def test_a_translators_draft_holds_the_sources_values_too(client, translator, helpline_nl, helpline_fr):
+    logged_in(client, translator)
     data = form_data(
         client,
         helpline_fr,
@@ -220,7 +184,7 @@ def test_a_translators_draft_holds_the_sources_values_too(
 
 
 def test_a_translation_shows_the_sources_current_values_even_from_an_older_draft(
-    client_en, helpline_nl, helpline_fr
+    admin_client, helpline_nl, helpline_fr
 ):
     helpline_fr.name = "Ligne (brouillon)"
     helpline_fr.save_revision()  # a draft holding 116000
@@ -230,7 +194,7 @@ def test_a_translation_shows_the_sources_current_values_even_from_an_older_draft
     helpline_nl.languages = ["nl", "fr", "en"]
     helpline_nl.save_revision().publish()
 
-    response = client_en.get(edit_url(helpline_fr))
+    response = admin_client.get(edit_url(helpline_fr))
 
     form = response.context["form"]
     assert form["name"].value() == "Ligne (brouillon)"
@@ -238,8 +202,8 @@ def test_a_translation_shows_the_sources_current_values_even_from_an_older_draft
     assert form["languages"].value() == ["nl", "fr", "en"]
 
 
-def test_the_default_locale_version_stays_editable(client_en, helpline_nl, helpline_fr):
-    response = client_en.get(edit_url(helpline_nl))
+def test_the_default_locale_version_stays_editable(admin_client, helpline_nl, helpline_fr):
+    response = admin_client.get(edit_url(helpline_nl))
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -252,7 +216,7 @@ def test_the_default_locale_version_stays_editable(client_en, helpline_nl, helpl
     assert 'id="id_opening_hours-ADD"' in content
 
     data = form_data(
-        client_en,
+        admin_client,
         helpline_nl,
         **{
             "contact_points-0-value": "+32 2 475 44 11",
@@ -260,7 +224,7 @@ def test_the_default_locale_version_stays_editable(client_en, helpline_nl, helpl
             "action-publish": "action-publish",
         },
     )
-    response = client_en.post(edit_url(helpline_nl), data)
+    response = admin_client.post(edit_url(helpline_nl), data)
 
     assert response.status_code == 302
     assert contact_points(HelpLine.objects.get(pk=helpline_nl.pk)) == [
@@ -272,8 +236,8 @@ def test_the_default_locale_version_stays_editable(client_en, helpline_nl, helpl
     assert french.slug == "child-focus"
 
 
-def test_a_new_help_line_in_another_locale_is_a_source_itself(client_en, locales):
-    response = client_en.get(reverse("wagtailsnippets_cms_helpline:add") + "?locale=fr")
+def test_a_new_help_line_in_another_locale_is_a_source_itself(admin_client, locales):
+    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:add") + "?locale=fr")
     assert response.status_code == 200
     form = response.context["form"]
     assert form.sync_source is None
@@ -283,8 +247,8 @@ def test_a_new_help_line_in_another_locale_is_a_source_itself(client_en, locales
 # --- languages served ------------------------------------------------------------------------------
 
 
-def test_languages_served_are_check_boxes_of_the_configured_languages(client_en, locales):
-    response = client_en.get(reverse("wagtailsnippets_cms_helpline:add"))
+def test_languages_served_are_check_boxes_of_the_configured_languages(admin_client, locales):
+    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:add"))
 
     assert response.status_code == 200
     field = response.context["form"].fields["languages"]
@@ -307,21 +271,25 @@ def test_languages_served_are_check_boxes_of_the_configured_languages(client_en,
     assert soup.find("textarea", attrs={"name": "languages"}) is None
 
 
-def test_ticked_languages_are_saved_in_the_configured_order(client_en, helpline_nl):
-    data = form_data(client_en, helpline_nl, languages=["en", "nl"], **{"action-publish": "action-publish"})
-    response = client_en.post(edit_url(helpline_nl), data)
+def test_ticked_languages_are_saved_in_the_configured_order(admin_client, helpline_nl):
+    data = form_data(
+        admin_client, helpline_nl, languages=["en", "nl"], **{"action-publish": "action-publish"}
+    )
+    response = admin_client.post(edit_url(helpline_nl), data)
     assert response.status_code == 302
     assert HelpLine.objects.get(pk=helpline_nl.pk).languages == ["nl", "en"]
 
-    data = form_data(client_en, helpline_nl, languages=[], **{"action-publish": "action-publish"})
-    response = client_en.post(edit_url(helpline_nl), data)
+    data = form_data(admin_client, helpline_nl, languages=[], **{"action-publish": "action-publish"})
+    response = admin_client.post(edit_url(helpline_nl), data)
     assert response.status_code == 302
     assert HelpLine.objects.get(pk=helpline_nl.pk).languages == []
 
 
-def test_a_language_that_is_not_offered_is_refused(client_en, helpline_nl):
-    data = form_data(client_en, helpline_nl, languages=["nl", "xx"], **{"action-publish": "action-publish"})
-    response = client_en.post(edit_url(helpline_nl), data)
+def test_a_language_that_is_not_offered_is_refused(admin_client, helpline_nl):
+    data = form_data(
+        admin_client, helpline_nl, languages=["nl", "xx"], **{"action-publish": "action-publish"}
+    )
+    response = admin_client.post(edit_url(helpline_nl), data)
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["languages"]
     # In the admin's language (English here).
@@ -329,17 +297,17 @@ def test_a_language_that_is_not_offered_is_refused(client_en, helpline_nl):
     assert HelpLine.objects.get(pk=helpline_nl.pk).languages == ["nl", "fr"]
 
 
-def test_stored_languages_beyond_the_configured_ones_are_offered_and_kept(client_en, locales):
-    helpline = publish(HelpLineFactory(name="Hulplijn", slug="hulplijn", languages=["nl", "ar", "fr-BE"]))
+def test_stored_languages_beyond_the_configured_ones_are_offered_and_kept(admin_client, content):
+    helpline = content.helpline("hulplijn", "Hulplijn", languages=["nl", "ar", "fr-BE"])
 
-    response = client_en.get(edit_url(helpline))
+    response = admin_client.get(edit_url(helpline))
 
     field = response.context["form"].fields["languages"]
     assert list(field.choices)[4:] == [("ar", "العربيّة (ar)"), ("fr-BE", "Français (fr-BE)")]
     assert response.context["form"]["languages"].value() == ["nl", "ar", "fr-BE"]
 
-    data = form_data(client_en, helpline, **{"action-publish": "action-publish"})
+    data = form_data(admin_client, helpline, **{"action-publish": "action-publish"})
     assert data["languages"] == ["nl", "ar", "fr-BE"]
-    response = client_en.post(edit_url(helpline), data)
+    response = admin_client.post(edit_url(helpline), data)
     assert response.status_code == 302
     assert HelpLine.objects.get(pk=helpline.pk).languages == ["nl", "ar", "fr-BE"]

@@ -4,7 +4,6 @@ By default an import is a draft; the tests that need a live page import with ``-
 administrator (the review options themselves: tests/test_import_faq_review.py).
 """
 
-import uuid
 from io import StringIO
 from pathlib import Path
 
@@ -15,8 +14,7 @@ from django.core.management.base import CommandError
 from wagtail.models import Page, Revision
 
 from cms.pages.models import FAQPage
-from tests.conftest import SEED_QUESTIONS
-from tests.factories import HelpLineFactory, SourceCitationFactory
+from tests.content import SEED_QUESTIONS, chosen, item_values, questions
 
 pytestmark = pytest.mark.django_db
 
@@ -53,22 +51,9 @@ def import_faq(path, *args, title: str | None = "Veelgestelde vragen") -> str:
     return out.getvalue()
 
 
-def questions(page: FAQPage) -> list[dict]:
-    return [item["value"] for section in page.body.raw_data for item in section["value"]["questions"]]
-
-
 def latest(page: FAQPage) -> FAQPage:
     """The page as its latest revision (its draft) has it."""
     return FAQPage.objects.get(pk=page.pk).get_latest_revision_as_object()
-
-
-def item_values(items) -> list:
-    return [item["value"] if isinstance(item, dict) else item for item in items]
-
-
-def chosen(*snippets) -> list[dict]:
-    """ListBlock raw data for snippets chosen on a question, as the admin stores it."""
-    return [{"type": "item", "value": snippet.pk, "id": str(uuid.uuid4())} for snippet in snippets]
 
 
 def counts() -> tuple[int, int, int]:
@@ -76,15 +61,8 @@ def counts() -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def admin(django_user_model):
-    return django_user_model.objects.create_superuser(
-        username="ada", email="ada@example.org", password="not-a-real-password"
-    )
-
-
-@pytest.fixture
-def campaign(make_page_tree):
-    return make_page_tree(with_faq=False).campaign
+def campaign(content):
+    return content.page_tree(with_faq=False).campaign
 
 
 @pytest.fixture
@@ -195,10 +173,10 @@ def test_reimport_without_title_keeps_the_title(imported, seed_faq_path):
 
 
 def test_reimport_of_a_changed_file_updates_in_place_keeping_anchors_and_links(
-    imported, seed_faq_path, tmp_path
+    imported, seed_faq_path, tmp_path, content
 ):
-    helpline = HelpLineFactory(slug="child-focus-116000")
-    citation = SourceCitationFactory()
+    helpline = content.helpline("child-focus-116000", revision=False)
+    citation = content.citation(revision=False)
     body = imported.body.raw_data
     body[0]["value"]["questions"][3]["value"]["helplines"] = chosen(helpline)
     body[1]["value"]["questions"][1]["value"]["helplines"] = chosen(helpline)
@@ -244,10 +222,10 @@ def test_reimport_of_a_changed_file_updates_in_place_keeping_anchors_and_links(
 
 
 def test_reimport_with_a_question_inserted_keeps_every_existing_anchor_and_link(
-    imported, seed_faq_path, tmp_path
+    imported, seed_faq_path, tmp_path, content
 ):
     """Existing questions are matched by text first, so a new question must not take their anchors."""
-    helpline = HelpLineFactory(slug="child-focus-116000")
+    helpline = content.helpline("child-focus-116000", revision=False)
     body = imported.body.raw_data
     body[0]["value"]["questions"][0]["value"]["helplines"] = chosen(helpline)
     imported.body = body
@@ -573,9 +551,9 @@ def test_utf8_file_with_byte_order_mark_is_imported(campaign, seed_faq_text, tmp
 
 
 def test_translation_of_creates_a_french_page_sharing_the_translation_key(
-    make_page_tree, seed_faq_path, locales, admin
+    content, seed_faq_path, locales, admin
 ):
-    tree = make_page_tree(with_faq=False, translations=("fr",))
+    tree = content.page_tree(with_faq=False, translations=("fr",))
     import_faq(seed_faq_path, *PUBLISH)
     dutch = FAQPage.objects.get(locale=locales["nl"])
 
@@ -605,10 +583,8 @@ def test_translation_of_creates_a_french_page_sharing_the_translation_key(
     assert FAQPage.objects.count() == 2
 
 
-def test_a_new_translation_by_default_is_a_draft_with_its_own_slug(
-    make_page_tree, seed_faq_path, locales, admin
-):
-    make_page_tree(with_faq=False, translations=("fr",))
+def test_a_new_translation_by_default_is_a_draft_with_its_own_slug(content, seed_faq_path, locales, admin):
+    content.page_tree(with_faq=False, translations=("fr",))
     import_faq(seed_faq_path, *PUBLISH)
 
     output = import_faq(DEMO_FR, *FR_ARGS, title="Questions fréquentes")
@@ -623,8 +599,8 @@ def test_a_new_translation_by_default_is_a_draft_with_its_own_slug(
     )
 
 
-def test_translation_of_an_unknown_page_is_refused(make_page_tree, locales):
-    make_page_tree(with_faq=False, translations=("fr",))
+def test_translation_of_an_unknown_page_is_refused(content, locales):
+    content.page_tree(with_faq=False, translations=("fr",))
     assert_refused(
         DEMO_FR,
         f"{DEMO_FR}: No FAQ page with slug “bestaat-niet” to translate. Nothing was changed.",

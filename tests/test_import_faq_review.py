@@ -5,7 +5,6 @@ The users are the roles of cms/roles.py: Eva (Editors) may write and submit, not
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management.base import CommandError
 from wagtail.models import PageLogEntry, Revision, WorkflowPage, WorkflowState
@@ -15,49 +14,19 @@ from cms.importers.faq_pages import FAQImportError, import_faq_page
 from cms.importers.faq_text import parse_faq
 from cms.management.commands.import_faq import Command as ImportFAQCommand
 from cms.pages.models import FAQPage
-from tests.conftest import SEED_QUESTIONS
-from tests.test_import_faq_command import DEMO_FR, FR_ARGS, counts, import_faq, questions, write
+from tests.content import SEED_QUESTIONS, questions
+from tests.test_import_faq_command import DEMO_FR, FR_ARGS, counts, import_faq, write
+from tests.users import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-PASSWORD = "not-a-real-password"
 NOTHING = "Nothing was changed."
 
 
-def make_user(django_user_model, username, *groups, **extra):
-    user = django_user_model.objects.create_user(
-        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
-    )
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
-
-
 @pytest.fixture
-def editor(django_user_model):
-    return make_user(django_user_model, "eva", roles.EDITORS)
-
-
-@pytest.fixture
-def translator(django_user_model):
-    return make_user(django_user_model, "theo", roles.TRANSLATORS)
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return make_user(django_user_model, "rita", roles.REVIEWERS)
-
-
-@pytest.fixture
-def admin(django_user_model):
-    return django_user_model.objects.create_superuser(
-        username="ada", email="ada@example.org", password=PASSWORD
-    )
-
-
-@pytest.fixture
-def campaign(make_page_tree):
-    return make_page_tree(with_faq=False).campaign
+def campaign(content):
+    return content.page_tree(with_faq=False).campaign
 
 
 @pytest.fixture
@@ -246,8 +215,8 @@ def test_unknown_user_is_refused(live, changed_file):
     )
 
 
-def test_inactive_user_is_refused(live, changed_file, django_user_model):
-    make_user(django_user_model, "rob", roles.REVIEWERS, is_active=False)
+def test_inactive_user_is_refused(live, changed_file):
+    make_user("rob", roles.REVIEWERS, is_active=False)
     assert (
         refused(changed_file, "--publish", "--user", "rob")
         == "The user “rob” is inactive. Nothing was changed."
@@ -460,9 +429,9 @@ def test_help_describes_the_options_and_the_default():
 
 
 @pytest.fixture
-def french_campaign(make_page_tree, seed_faq_path, admin):
+def french_campaign(content, seed_faq_path, admin):
     """The seed FAQ published in Dutch, and a French campaign to translate it into."""
-    tree = make_page_tree(with_faq=False, translations=("fr",))
+    tree = content.page_tree(with_faq=False, translations=("fr",))
     import_faq(seed_faq_path, "--publish", "--user", "ada")
     return tree.campaigns["fr"]
 

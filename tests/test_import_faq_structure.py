@@ -4,7 +4,8 @@ import pytest
 from django.core.management.base import CommandError
 
 from cms.pages.models import FAQPage
-from tests.test_import_faq_command import DEMO_FR, FR_ARGS, counts, import_faq, questions, write
+from tests.content import questions
+from tests.test_import_faq_command import DEMO_FR, FR_ARGS, counts, import_faq, write
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +17,9 @@ HINT = (
 
 
 @pytest.fixture
-def source(make_page_tree, seed_faq_path, django_user_model) -> FAQPage:
+def source(content, seed_faq_path, admin) -> FAQPage:
     """The seed FAQ published in Dutch (4 + 2 questions), with a French campaign to translate it into."""
-    make_page_tree(with_faq=False, translations=("fr",))
-    django_user_model.objects.create_superuser(username="ada", email="ada@example.org", password="x-x-x-x")
+    content.page_tree(with_faq=False, translations=("fr",))
     import_faq(seed_faq_path, "--publish", "--user", "ada")
     return FAQPage.objects.get()
 

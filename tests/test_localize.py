@@ -1,36 +1,29 @@
 """Translation with wagtail-localize: only texts are offered; a fresh translation is never live."""
 
-import uuid
-
 import pytest
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from wagtail_localize.models import TranslationSource
 from wagtail_localize.operations import translate_object
 
-from cms.snippets.models import ContactPoint, ContactType, HelpLine, OpeningHours
-from tests.conftest import publish
-from tests.factories import HelpLineFactory
+from cms.snippets.models import ContactType, HelpLine
+from tests.content import publish, question, section
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def helpline(locales):
-    import datetime as dt
-
-    return publish(
-        HelpLineFactory(
-            slug="child-focus-116000",
-            name="Hulplijn 116000",
-            description="Dag en nacht gratis.",
-            available_24_7=False,
-            contact_points=[
-                ContactPoint(contact_type=ContactType.PHONE, value="116000", label="Bel gratis"),
-                ContactPoint(contact_type=ContactType.EMAIL, value="116000@childfocus.org", label="Mail ons"),
-            ],
-            opening_hours=[OpeningHours(weekday=0, opens=dt.time(9), closes=dt.time(17))],
-        )
+def helpline(content):
+    return content.helpline(
+        "child-focus-116000",
+        "Hulplijn 116000",
+        description="Dag en nacht gratis.",
+        available_24_7=False,
+        points=[
+            (ContactType.PHONE, "116000", "Bel gratis"),
+            (ContactType.EMAIL, "116000@childfocus.org", "Mail ons"),
+        ],
+        hours=[(0, "09:00", "17:00")],
     )
 
 
@@ -59,8 +52,8 @@ def test_a_fresh_translation_is_a_draft_and_the_api_keeps_serving_the_source(cli
     assert (served["locale"], served["is_fallback"]) == ("nl", True)
 
 
-def test_a_fresh_page_translation_is_a_draft(client, make_page_tree, locales):
-    tree = make_page_tree(translations=("fr",))
+def test_a_fresh_page_translation_is_a_draft(client, content, locales):
+    tree = content.page_tree(translations=("fr",))
     translate_object(tree.faq, [locales["fr"]])
     french = tree.faq.get_translation(locales["fr"])
     assert french.live is False
@@ -116,32 +109,20 @@ FRENCH_FAQ = {
 
 
 @pytest.fixture
-def faq_with_links(make_page_tree):
-    tree = make_page_tree(translations=("fr",))
+def faq_with_links(content):
+    tree = content.page_tree(translations=("fr",))
     faq = tree.faq
     faq.body = [
-        {
-            "type": "section",
-            "id": str(uuid.uuid4()),
-            "value": {
-                "heading": "FAQ",
-                "questions": [
-                    {
-                        "type": "item",
-                        "id": str(uuid.uuid4()),
-                        "value": {
-                            "question": "Waar meld ik beelden?",
-                            "anchor": "waar-meld-ik-beelden",
-                            "answer": '<p>Via <a href="https://www.childfocus.be">de website van '
-                            'Child Focus</a>, <a href="mailto:116000@childfocus.org">mail</a> of '
-                            f'<a linktype="page" id="{tree.campaign.pk}">de campagne</a>.</p>',
-                            "helplines": [],
-                            "citations": [],
-                        },
-                    }
-                ],
-            },
-        }
+        section(
+            "FAQ",
+            question(
+                "Waar meld ik beelden?",
+                '<p>Via <a href="https://www.childfocus.be">de website van '
+                'Child Focus</a>, <a href="mailto:116000@childfocus.org">mail</a> of '
+                f'<a linktype="page" id="{tree.campaign.pk}">de campagne</a>.</p>',
+                anchor="waar-meld-ik-beelden",
+            ),
+        )
     ]
     publish(faq)
     return tree

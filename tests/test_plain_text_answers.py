@@ -3,13 +3,13 @@
 import uuid
 
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from api import richtext
 from api.richtext import LinkResolver, render, sanitise, to_text
 from api.values import RichText
 from cms.pages.models import FAQPage
-from tests.conftest import publish
+from tests.content import publish, question, section
 
 pytestmark = pytest.mark.django_db
 
@@ -72,12 +72,8 @@ def test_link_targets_in_plain_text(fragment, text):
 
 
 @pytest.fixture
-def campaign_link(make_page_tree):
-    tree = make_page_tree()
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = tree.home  # page links resolve below the Dutch home
-    site.save()
-    return tree
+def campaign_link(content):
+    return content.page_tree()  # the default site's root is its Dutch home: page links resolve below it
 
 
 def test_an_internal_page_link_reads_as_the_url_the_html_gives_it(campaign_link):
@@ -116,30 +112,18 @@ def test_the_text_is_memoised_with_the_html():
 def test_the_api_serves_answers_and_intro_with_their_link_targets(client, campaign_link):
     faq = campaign_link.faq
     body = [
-        {
-            "type": "section",
-            "id": str(uuid.uuid4()),
-            "value": {
-                "heading": "Hulp",
-                "questions": [
-                    {
-                        "type": "item",
-                        "id": str(uuid.uuid4()),
-                        "value": {
-                            "question": "Waar vind ik meer?",
-                            "anchor": "waar-vind-ik-meer",
-                            "answer": '<p>Meer op de website van <a href="https://www.childfocus.be">'
-                            'Child Focus</a>, via <a href="mailto:116000@childfocus.org">'
-                            "116000@childfocus.org</a> of op "
-                            f'<a linktype="page" id="{campaign_link.campaign.pk}">de campagnepagina</a>.</p>'
-                            '<ul><li>Bel <a href="tel:116000">116000</a></li></ul>',
-                            "helplines": [],
-                            "citations": [],
-                        },
-                    }
-                ],
-            },
-        }
+        section(
+            "Hulp",
+            question(
+                "Waar vind ik meer?",
+                '<p>Meer op de website van <a href="https://www.childfocus.be">'
+                'Child Focus</a>, via <a href="mailto:116000@childfocus.org">'
+                "116000@childfocus.org</a> of op "
+                f'<a linktype="page" id="{campaign_link.campaign.pk}">de campagnepagina</a>.</p>'
+                '<ul><li>Bel <a href="tel:116000">116000</a></li></ul>',
+                anchor="waar-vind-ik-meer",
+            ),
+        )
     ]
     faq.intro = '<p>Van <a href="https://www.childfocus.be">Child Focus</a>.</p>'
     faq.body = body

@@ -7,15 +7,13 @@ from django.core import signing
 from django.utils import translation
 
 from api import preview
-from tests.conftest import publish
-from tests.factories import HelpLineFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def draft_faq(make_page_tree):
-    tree = make_page_tree()
+def draft_faq(content):
+    tree = content.page_tree()
     faq = tree.faq
     faq.title = "Veelgestelde vragen (ontwerp)"
     faq.save_revision()  # a draft: the live page keeps its published title
@@ -37,8 +35,8 @@ def test_the_preview_data_has_the_public_api_shape_of_the_draft(client, draft_fa
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").json()["title"] == "Veelgestelde vragen"
 
 
-def test_a_help_line_draft_preview_shows_the_new_number(client):
-    helpline = publish(HelpLineFactory(slug="child-focus-116000"))
+def test_a_help_line_draft_preview_shows_the_new_number(client, content):
+    helpline = content.helpline("child-focus-116000")
     from cms.snippets.models import ContactPoint, ContactType
 
     helpline.contact_points = [ContactPoint(contact_type=ContactType.PHONE, value="+3224754411", label="Bel")]
@@ -74,8 +72,8 @@ def test_an_expired_token_is_a_403_problem(client, draft_faq, settings, monkeypa
     assert response.json()["detail"].startswith("This preview link is invalid or has expired")
 
 
-def test_a_token_opens_only_its_own_draft(client, draft_faq):
-    helpline = publish(HelpLineFactory(slug="andere-lijn"))
+def test_a_token_opens_only_its_own_draft(client, content, draft_faq):
+    helpline = content.helpline("andere-lijn")
     faq_token = preview.issue(draft_faq)
     helpline_token = preview.issue(helpline)
     assert client.get("/api/v1/preview/", {"token": faq_token}).json()["kind"] == "faqpage"

@@ -16,10 +16,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from cms.importers.faq_pages import list_items
 from cms.snippets.models import ContactPoint, ContactType, HelpLine
-from tests.conftest import publish
-from tests.factories import HelpLineFactory, SourceCitationFactory
+from tests.content import publish, question, section
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,41 +56,27 @@ def response_cache(request, settings):
 
 
 @pytest.fixture
-def content(make_page_tree, django_capture_on_commit_callbacks):
+def live_content(content, django_capture_on_commit_callbacks):
     """A campaign with the 116000 help-line and an FAQ whose question shows it and a citation, nl and fr."""
     with django_capture_on_commit_callbacks(execute=True):
-        tree = make_page_tree(translations=("fr",))
-        helpline = HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000")
-        publish(helpline)
-        french = helpline.copy_for_translation(tree.campaigns["fr"].locale)
-        french.name = "Ligne d'aide 116000"
-        french.save()
-        publish(french)
-        citation = publish(SourceCitationFactory(title="Lanzarote-verdrag"))
+        tree = content.page_tree(translations=("fr",))
+        helpline = content.helpline("child-focus-116000", "Hulplijn 116000")
+        content.translate_snippet(helpline, "fr", name="Ligne d'aide 116000")
+        citation = content.citation("Lanzarote-verdrag")
         for campaign in tree.campaigns.values():
             campaign.campaign_helplines.create(helpline=helpline)
             publish(campaign)
         tree.faq.body = [
-            {
-                "type": "section",
-                "id": str(uuid.uuid4()),
-                "value": {
-                    "heading": "FAQ",
-                    "questions": [
-                        {
-                            "type": "item",
-                            "id": str(uuid.uuid4()),
-                            "value": {
-                                "question": "Wie kan ik bellen?",
-                                "anchor": "wie-kan-ik-bellen",
-                                "answer": "<p>Bel 116000, dag en nacht.</p>",
-                                "helplines": list_items([helpline.pk]),
-                                "citations": list_items([citation.pk]),
-                            },
-                        }
-                    ],
-                },
-            }
+            section(
+                "FAQ",
+                question(
+                    "Wie kan ik bellen?",
+                    "<p>Bel 116000, dag en nacht.</p>",
+                    anchor="wie-kan-ik-bellen",
+                    helplines=[helpline],
+                    citations=[citation],
+                ),
+            )
         ]
         publish(tree.faq)
     return {"tree": tree, "helpline": helpline, "citation": citation}
@@ -111,7 +95,7 @@ SHOWING_THE_NUMBER = [
 
 
 def test_a_repeated_request_is_answered_from_the_cache_without_queries(
-    client, response_cache, content, django_assert_num_queries
+    client, response_cache, live_content, django_assert_num_queries
 ):
     first = client.get("/api/v1/faqs/veelgestelde-vragen/")
     assert first.status_code == 200
@@ -126,11 +110,11 @@ def test_a_repeated_request_is_answered_from_the_cache_without_queries(
 
 
 def test_a_published_number_change_is_in_the_next_response_of_every_endpoint(
-    client, response_cache, content, django_capture_on_commit_callbacks
+    client, response_cache, live_content, django_capture_on_commit_callbacks
 ):
     for url in SHOWING_THE_NUMBER:
         assert "116000" in client.get(url).content.decode(), url
-    helpline = content["helpline"]
+    helpline = live_content["helpline"]
     with django_capture_on_commit_callbacks(execute=True):
         helpline.contact_points = [
             ContactPoint(contact_type=ContactType.PHONE, value="+3224754411", label="Bel ons kantoor")
@@ -144,10 +128,10 @@ def test_a_published_number_change_is_in_the_next_response_of_every_endpoint(
 
 
 def test_a_draft_change_is_not_served_and_does_not_break_the_cache(
-    client, response_cache, content, django_capture_on_commit_callbacks
+    client, response_cache, live_content, django_capture_on_commit_callbacks
 ):
     before = client.get("/api/v1/helplines/child-focus-116000/").json()
-    helpline = content["helpline"]
+    helpline = live_content["helpline"]
     with django_capture_on_commit_callbacks(execute=True):
         helpline.name = "Nog niet gepubliceerd"
         helpline.save_revision()
@@ -155,11 +139,11 @@ def test_a_draft_change_is_not_served_and_does_not_break_the_cache(
 
 
 def test_a_citation_change_reaches_the_faq_that_cites_it(
-    client, response_cache, content, django_capture_on_commit_callbacks
+    client, response_cache, live_content, django_capture_on_commit_callbacks
 ):
     assert "Lanzarote-verdrag" in client.get("/api/v1/faqs/veelgestelde-vragen/").content.decode()
     assert "Lanzarote-verdrag" in client.get("/api/v1/citations/").content.decode()
-    citation = content["citation"]
+    citation = live_content["citation"]
     with django_capture_on_commit_callbacks(execute=True):
         citation.title = "Verdrag van Lanzarote"
         publish(citation)
@@ -168,13 +152,13 @@ def test_a_citation_change_reaches_the_faq_that_cites_it(
 
 
 def test_unpublishing_removes_the_page_from_cached_lists_details_and_search(
-    client, response_cache, content, django_capture_on_commit_callbacks
+    client, response_cache, live_content, django_capture_on_commit_callbacks
 ):
     urls = ["/api/v1/faqs/", "/api/v1/campaigns/", "/api/v1/search/?q=bellen"]
     assert client.get("/api/v1/faqs/").json()["count"] == 1
     assert client.get("/api/v1/search/?q=bellen").json()["count"] == 1
     with django_capture_on_commit_callbacks(execute=True):
-        content["tree"].faq.unpublish()
+        live_content["tree"].faq.unpublish()
     assert client.get("/api/v1/faqs/").json()["count"] == 0
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
     assert client.get("/api/v1/search/?q=bellen").json()["count"] == 0
@@ -182,23 +166,25 @@ def test_unpublishing_removes_the_page_from_cached_lists_details_and_search(
 
 
 def test_a_new_view_restriction_on_the_campaign_hides_its_faq_at_once(
-    client, response_cache, content, django_capture_on_commit_callbacks
+    client, response_cache, live_content, django_capture_on_commit_callbacks
 ):
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         PageViewRestriction.objects.create(
-            page=content["tree"].campaign, restriction_type=PageViewRestriction.PASSWORD, password="geheim"
+            page=live_content["tree"].campaign,
+            restriction_type=PageViewRestriction.PASSWORD,
+            password="geheim",
         )
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
     assert client.get("/api/v1/faqs/").json()["count"] == 0
 
 
 def test_a_scheduled_expiry_ends_the_cached_entry_at_that_moment(
-    client, response_cache, content, django_capture_on_commit_callbacks, monkeypatch
+    client, response_cache, live_content, django_capture_on_commit_callbacks, monkeypatch
 ):
     expiry = timezone.now() + dt.timedelta(seconds=30)
     with django_capture_on_commit_callbacks(execute=True):
-        page = content["tree"].faq
+        page = live_content["tree"].faq
         page.expire_at = expiry
         page.save()
     response = client.get("/api/v1/faqs/veelgestelde-vragen/")
@@ -211,10 +197,10 @@ def test_a_scheduled_expiry_ends_the_cached_entry_at_that_moment(
 
 
 def test_memos_without_the_response_cache_follow_publishing_and_the_clock(
-    client, response_cache, settings, content, django_capture_on_commit_callbacks, monkeypatch
+    client, response_cache, settings, live_content, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.BAKEN_API_RESPONSE_CACHE = False
-    faq = content["tree"].faq
+    faq = live_content["tree"].faq
     assert [item["slug"] for item in client.get("/api/v1/faqs/").json()["results"]] == [faq.slug]
     with django_capture_on_commit_callbacks(execute=True):
         faq.unpublish()
@@ -229,11 +215,11 @@ def test_memos_without_the_response_cache_follow_publishing_and_the_clock(
 
 
 def test_a_campaign_expiring_hides_its_faqs_at_that_moment_though_the_parents_are_memoised(
-    client, response_cache, content, django_capture_on_commit_callbacks, monkeypatch
+    client, response_cache, live_content, django_capture_on_commit_callbacks, monkeypatch
 ):
     expiry = timezone.now() + dt.timedelta(seconds=30)
     with django_capture_on_commit_callbacks(execute=True):
-        campaign = content["tree"].campaign
+        campaign = live_content["tree"].campaign
         campaign.expire_at = expiry
         campaign.save()
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 200
@@ -245,7 +231,7 @@ def test_a_campaign_expiring_hides_its_faqs_at_that_moment_though_the_parents_ar
 
 
 def test_the_pages_that_can_hide_a_subtree_are_read_once_per_content_version(
-    client, response_cache, content, django_capture_on_commit_callbacks
+    client, response_cache, live_content, django_capture_on_commit_callbacks
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -258,11 +244,11 @@ def test_the_pages_that_can_hide_a_subtree_are_read_once_per_content_version(
     assert parents_read("/api/v1/faqs/veelgestelde-vragen/") == 1
     assert parents_read("/api/v1/faqs/?locale=fr") == 0
     with django_capture_on_commit_callbacks(execute=True):
-        publish(content["tree"].campaign)
+        publish(live_content["tree"].campaign)
     assert parents_read("/api/v1/faqs/?locale=fr") == 1
 
 
-def test_entries_are_keyed_by_served_language_and_query(client, response_cache, content):
+def test_entries_are_keyed_by_served_language_and_query(client, response_cache, live_content):
     dutch = client.get("/api/v1/helplines/")
     french = client.get("/api/v1/helplines/", HTTP_ACCEPT_LANGUAGE="fr-BE,fr;q=0.9")
     assert dutch.json()["results"][0]["name"] == "Hulplijn 116000"
@@ -274,7 +260,7 @@ def test_entries_are_keyed_by_served_language_and_query(client, response_cache, 
     assert client.get("/api/v1/helplines/?limit=abc").status_code == 400
 
 
-def test_an_unreachable_cache_falls_back_to_the_database(client, settings, content):
+def test_an_unreachable_cache_falls_back_to_the_database(client, settings, live_content):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -365,7 +351,7 @@ def test_two_server_processes_sharing_redis_both_serve_a_published_change_at_onc
 
 
 def test_if_modified_since_gets_304_until_the_content_changes(
-    client, response_cache, content, django_capture_on_commit_callbacks, django_assert_num_queries
+    client, response_cache, live_content, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     first = client.get("/api/v1/helplines/child-focus-116000/")
     last_modified = first["Last-Modified"]
@@ -375,7 +361,7 @@ def test_if_modified_since_gets_304_until_the_content_changes(
         )
     assert revalidated.status_code == 304
     assert revalidated["Last-Modified"] == last_modified
-    helpline = content["helpline"]
+    helpline = live_content["helpline"]
     with django_capture_on_commit_callbacks(execute=True):
         helpline.name = "Hulplijn 116000 (nieuw)"
         publish(helpline)
@@ -388,20 +374,20 @@ def test_if_modified_since_gets_304_until_the_content_changes(
 
 
 def test_an_unrelated_change_keeps_last_modified(
-    client, response_cache, content, django_capture_on_commit_callbacks
+    client, response_cache, live_content, django_capture_on_commit_callbacks
 ):
     first = client.get("/api/v1/citations/")
     with django_capture_on_commit_callbacks(execute=True):
         # Citations depend on pages (their notes may link to one): the cache entry is rebuilt,
         # but the representation is the same, so its date stays.
-        publish(content["tree"].faq)
+        publish(live_content["tree"].faq)
     again = client.get("/api/v1/citations/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304
     assert again["ETag"] == first["ETag"]
 
 
 def test_a_hit_repeats_every_header_of_the_first_answer_except_its_freshness(
-    client, response_cache, content, django_assert_num_queries
+    client, response_cache, live_content, django_assert_num_queries
 ):
     url = "/api/v1/faqs/veelgestelde-vragen/?locale=fr"
     first = client.get(url)
@@ -420,13 +406,13 @@ def test_a_hit_repeats_every_header_of_the_first_answer_except_its_freshness(
 
 
 def test_an_entry_remembered_in_memory_is_not_served_after_the_shared_cache_is_flushed(
-    client, response_cache, content
+    client, response_cache, live_content
 ):
     url = "/api/v1/helplines/child-focus-116000/"
     assert client.get(url).json()["name"] == "Hulplijn 116000"
     cache.clear()  # versions and entries gone from the shared cache; this process still holds the entry
     # A change no signal reported: only fresh versions (never a default one) keep the old entry out.
-    HelpLine.objects.filter(pk=content["helpline"].pk).update(name="Hulplijn 116000 (gewijzigd)")
+    HelpLine.objects.filter(pk=live_content["helpline"].pk).update(name="Hulplijn 116000 (gewijzigd)")
     assert client.get(url).json()["name"] == "Hulplijn 116000 (gewijzigd)"
 
 
@@ -461,7 +447,7 @@ def test_memos_kept_in_the_process_expire_and_are_bounded(monkeypatch):
     assert memos.get("c") is None
 
 
-def test_versions_written_by_an_older_release_do_not_break_the_api(client, response_cache, content):
+def test_versions_written_by_an_older_release_do_not_break_the_api(client, response_cache, live_content):
     import pickle
 
     from api.response_cache import _VERSION_KEYS, _store
@@ -474,13 +460,13 @@ def test_versions_written_by_an_older_release_do_not_break_the_api(client, respo
 
 
 def test_a_next_transition_remembered_from_a_later_moment_is_not_used_earlier(
-    response_cache, content, django_capture_on_commit_callbacks
+    response_cache, live_content, django_capture_on_commit_callbacks
 ):
     from api import response_cache as cache_module
 
     expiry = (timezone.now() + dt.timedelta(seconds=30)).replace(microsecond=0)
     with django_capture_on_commit_callbacks(execute=True):
-        page = content["tree"].faq
+        page = live_content["tree"].faq
         page.expire_at = expiry
         page.save()
     versions = cache_module.current_versions()
@@ -505,7 +491,7 @@ def test_the_cache_key_reads_the_query_as_django_does():
 
 
 def test_an_invalidation_that_failed_while_the_cache_was_down_happens_when_it_is_back(
-    client, response_cache, content, django_capture_on_commit_callbacks, monkeypatch
+    client, response_cache, live_content, django_capture_on_commit_callbacks, monkeypatch
 ):
     from api import response_cache as cache_module
 
@@ -519,7 +505,7 @@ def test_an_invalidation_that_failed_while_the_cache_was_down_happens_when_it_is
     with monkeypatch.context() as patch:
         patch.setattr(store, "set_many", unreachable)
         with django_capture_on_commit_callbacks(execute=True):
-            helpline = content["helpline"]
+            helpline = live_content["helpline"]
             helpline.name = "Hulplijn 116000 (nieuw)"
             publish(helpline)
     # The cache answers again: the invalidation that failed happens before anything is served.

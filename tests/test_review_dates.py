@@ -7,13 +7,12 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
-from wagtail.users.models import UserProfile
 
 from cms import reviews, roles
 from cms.snippets.models import (
@@ -23,8 +22,7 @@ from cms.snippets.models import (
     HelpLine,
     SourceCitation,
 )
-from tests.conftest import publish
-from tests.factories import HelpLineFactory, SourceCitationFactory
+from tests.users import logged_in, make_user, prefer_language
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
@@ -37,43 +35,22 @@ def days_ago(days: int) -> dt.date:
     return TODAY() - dt.timedelta(days=days)
 
 
-def make_user(django_user_model, username, *groups):
-    user = django_user_model.objects.create_user(username=username, password="not-a-real-password")
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return make_user(django_user_model, "eva", roles.EDITORS)
-
-
-@pytest.fixture
-def translator(django_user_model):
-    return make_user(django_user_model, "theo", roles.TRANSLATORS)
-
-
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
 # --- the review-by date ----------------------------------------------------------------------------
 
 
-def test_default_intervals():
+def test_default_intervals(content):
     assert HELPLINE_REVIEW_INTERVAL_DAYS == 180
     assert CITATION_REVIEW_INTERVAL_DAYS == 365
-    assert HelpLineFactory().review_interval_days == 180
-    assert SourceCitationFactory().review_interval_days == 365
+    assert content.helpline(revision=False).review_interval_days == 180
+    assert content.citation(revision=False).review_interval_days == 365
 
 
-def test_review_by_is_the_last_check_plus_the_interval():
-    helpline = HelpLineFactory.build(last_verified=dt.date(2026, 1, 10), review_interval_days=30)
+def test_review_by_is_the_last_check_plus_the_interval(content):
+    helpline = content.unsaved_helpline(last_verified=dt.date(2026, 1, 10), review_interval_days=30)
     assert helpline.review_by == dt.date(2026, 2, 9)
-    citation = SourceCitationFactory.build(last_reviewed=dt.date(2025, 3, 1))
+    citation = content.unsaved_citation(last_reviewed=dt.date(2025, 3, 1))
     assert citation.review_by == dt.date(2026, 3, 1)
-    assert SourceCitationFactory.build(last_reviewed=None).review_by is None
+    assert content.unsaved_citation(last_reviewed=None).review_by is None
 
 
 @pytest.mark.parametrize(
@@ -85,21 +62,21 @@ def test_review_by_is_the_last_check_plus_the_interval():
         (None, True),  # never verified
     ],
 )
-def test_overdue_once_the_review_by_date_has_passed(last_verified, overdue):
-    helpline = HelpLineFactory.build(last_verified=last_verified)
+def test_overdue_once_the_review_by_date_has_passed(content, last_verified, overdue):
+    helpline = content.unsaved_helpline(last_verified=last_verified)
     assert helpline.is_review_overdue(dt.date(2026, 6, 29)) is overdue
 
 
 @pytest.mark.usefixtures("english")
-def test_a_review_date_in_the_future_is_refused():
-    citation = SourceCitationFactory.build(last_reviewed=TODAY() + dt.timedelta(days=1))
+def test_a_review_date_in_the_future_is_refused(content):
+    citation = content.unsaved_citation(last_reviewed=TODAY() + dt.timedelta(days=1))
     with pytest.raises(ValidationError) as caught:
         citation.full_clean()
     assert caught.value.message_dict["last_reviewed"] == ["The review date cannot be in the future."]
 
 
-def test_the_interval_is_copied_to_translations(locales):
-    helpline = HelpLineFactory(review_interval_days=90, last_verified=dt.date(2026, 1, 1))
+def test_the_interval_is_copied_to_translations(content, locales):
+    helpline = content.helpline(review_interval_days=90, last_verified=dt.date(2026, 1, 1), revision=False)
     french = helpline.copy_for_translation(locales["fr"])
     french.review_interval_days = 400
     french.save()
@@ -150,20 +127,21 @@ def test_a_blank_interval_in_the_admin_form_means_the_default(admin_client, loca
 
 
 @pytest.fixture
-def review_content(locales):
+def review_content(content):
     """Help-lines and citations at every stage; returns the titles expected in the report, in order."""
-    due_yesterday = HelpLineFactory(name="A due yesterday", last_verified=days_ago(181))
-    french = due_yesterday.copy_for_translation(locales["fr"])
-    french.name = "A (fr)"
-    french.save()  # a translation: listed once, through the Dutch version
-    HelpLineFactory(name="B due 220 days ago", last_verified=days_ago(400))
-    HelpLineFactory(name="C due today", last_verified=days_ago(180))
-    HelpLineFactory(name="D never verified", last_verified=None)
-    HelpLineFactory(name="E draft never verified", last_verified=None, live=False)
-    HelpLineFactory(name="F due 3 days ago", last_verified=days_ago(10), review_interval_days=7)
-    SourceCitationFactory(title="X citation due yesterday", last_reviewed=days_ago(366))
-    SourceCitationFactory(title="Y citation reviewed recently", last_reviewed=days_ago(100))
-    SourceCitationFactory(title="Z citation never reviewed", last_reviewed=None)
+    due_yesterday = content.helpline(name="A due yesterday", last_verified=days_ago(181), revision=False)
+    # A translation: listed once, through the Dutch version.
+    content.translate_snippet(due_yesterday, "fr", name="A (fr)", revision=False)
+    content.helpline(name="B due 220 days ago", last_verified=days_ago(400), revision=False)
+    content.helpline(name="C due today", last_verified=days_ago(180), revision=False)
+    content.helpline(name="D never verified", last_verified=None, revision=False)
+    content.helpline(name="E draft never verified", last_verified=None, live=False, revision=False)
+    content.helpline(
+        name="F due 3 days ago", last_verified=days_ago(10), review_interval_days=7, revision=False
+    )
+    content.citation("X citation due yesterday", last_reviewed=days_ago(366), revision=False)
+    content.citation("Y citation reviewed recently", last_reviewed=days_ago(100), revision=False)
+    content.citation("Z citation never reviewed", last_reviewed=None, revision=False)
     return [
         "A due yesterday",
         "X citation due yesterday",
@@ -260,20 +238,20 @@ def test_report_xlsx_export(admin_client, review_content):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def test_report_without_overdue_items(admin_client):
-    HelpLineFactory(name="Recently verified", last_verified=days_ago(1))
+def test_report_without_overdue_items(admin_client, content):
+    content.helpline(name="Recently verified", last_verified=days_ago(1), revision=False)
     response = admin_client.get(REPORT_URL)
     assert response.status_code == 200
     assert "Nothing is overdue for review." in response.content.decode()
     assert admin_client.get(REPORT_URL, {"export": "csv"}).status_code == 200
 
 
-def test_report_for_roles_and_in_the_reports_menu(client, django_user_model, editor, review_content):
+def test_report_for_roles_and_in_the_reports_menu(client, editor, review_content):
     assert logged_in(client, editor).get(REPORT_URL).status_code == 200
     assert REPORT_URL in client.get("/admin/").content.decode()  # the Reports menu item
 
     # Admin access but no content permission: refused, and no menu item.
-    outsider = make_user(django_user_model, "otto")
+    outsider = make_user("otto")
     outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
     logged_in(client, outsider)
     response = client.get(REPORT_URL)
@@ -300,8 +278,8 @@ def test_dashboard_panel_shows_the_first_five_newest_first(client, editor, revie
     assert panel.count("Mark verified today") == 4  # A, F, B, D: the help-lines among the first five
 
 
-def test_dashboard_panel_hidden_when_nothing_is_overdue(client, editor):
-    HelpLineFactory(name="Recently verified", last_verified=days_ago(1))
+def test_dashboard_panel_hidden_when_nothing_is_overdue(client, editor, content):
+    content.helpline(name="Recently verified", last_verified=days_ago(1), revision=False)
     content = logged_in(client, editor).get("/admin/").content.decode()
     assert "baken-review-due" not in content
 
@@ -316,16 +294,11 @@ def test_dashboard_panel_without_verify_buttons_for_translators(client, translat
 
 
 @pytest.fixture
-def translated_helpline(locales):
+def translated_helpline(content):
     """A published help-line verified long ago, with published French and English translations."""
-    helpline = publish(
-        HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000", last_verified=days_ago(400))
-    )
+    helpline = content.helpline("child-focus-116000", "Hulplijn 116000", last_verified=days_ago(400))
     for code in ("fr", "en"):
-        translation = helpline.copy_for_translation(locales[code])
-        translation.name = f"116000 ({code})"
-        translation.save()
-        publish(translation)
+        content.translate_snippet(helpline, code, name=f"116000 ({code})")
     return HelpLine.objects.get(pk=helpline.pk)
 
 
@@ -444,8 +417,8 @@ def test_unknown_help_line_is_a_404(client, editor):
     )
 
 
-def test_refused_while_someone_else_holds_the_lock(client, editor, translated_helpline, django_user_model):
-    other = make_user(django_user_model, "olga", roles.EDITORS)
+def test_refused_while_someone_else_holds_the_lock(client, editor, translated_helpline):
+    other = make_user("olga", roles.EDITORS)
     translated_helpline.locked = True
     translated_helpline.locked_by = other
     translated_helpline.locked_at = timezone.now()
@@ -458,9 +431,8 @@ def test_refused_while_someone_else_holds_the_lock(client, editor, translated_he
 
 
 def test_in_review_only_reviewers_may_verify_and_the_approved_version_keeps_the_date(
-    client, django_user_model, editor, translated_helpline
+    client, editor, reviewer, translated_helpline
 ):
-    reviewer = make_user(django_user_model, "rita", roles.REVIEWERS)
     translated_helpline.name = "Hulplijn Child Focus (ter review)"
     translated_helpline.save_revision(user=editor)
     workflow = HelpLine.get_default_workflow()
@@ -494,11 +466,13 @@ def test_verify_button_on_the_edit_page_and_in_the_listing(client, editor, trans
     assert url not in client.get(listing_url).content.decode()
 
 
-def test_listings_show_the_review_by_date(admin_client, superuser):
-    UserProfile.objects.filter(user=superuser).update(preferred_language="")
-    HelpLineFactory(name="Recently verified", last_verified=dt.date(2026, 1, 10), review_interval_days=30)
-    HelpLineFactory(name="Never verified", last_verified=None)
-    SourceCitationFactory(title="Reviewed", last_reviewed=dt.date(2025, 3, 1))
+def test_listings_show_the_review_by_date(admin_client, superuser, content):
+    prefer_language(superuser, "")
+    content.helpline(
+        name="Recently verified", last_verified=dt.date(2026, 1, 10), review_interval_days=30, revision=False
+    )
+    content.helpline(name="Never verified", last_verified=None, revision=False)
+    content.citation("Reviewed", last_reviewed=dt.date(2025, 3, 1), revision=False)
 
     # In the admin's language (Dutch here: the superuser has no preference), never "… ago".
     content = admin_client.get(reverse("wagtailsnippets_cms_helpline:list")).content.decode()
@@ -510,8 +484,8 @@ def test_listings_show_the_review_by_date(admin_client, superuser):
     assert "1 maart 2026" in content
 
 
-def test_citations_keep_their_own_review_date(locales):
-    citation = SourceCitationFactory(last_reviewed=days_ago(10))
+def test_citations_keep_their_own_review_date(content):
+    citation = content.citation(last_reviewed=days_ago(10), revision=False)
     assert citation.review_by == days_ago(10) + dt.timedelta(days=365)
     assert not citation.is_review_overdue()
     assert SourceCitation.objects.get(pk=citation.pk).last_reviewed == days_ago(10)

@@ -26,59 +26,22 @@ from wagtail.models import (
 )
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
-from cms import roles
 from cms.pages.models import HomePage
 from cms.snippets.models import HelpLine, SourceCitation
-from tests.conftest import publish
-from tests.factories import HelpLineFactory
+from tests.users import logged_in
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "not-a-real-password"
 
-
-def make_user(django_user_model, username, *groups):
-    user = django_user_model.objects.create_user(
-        username=username, email=f"{username}@example.org", password=PASSWORD, first_name=username.title()
-    )
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
+@pytest.fixture
+def tree(content):
+    return content.page_tree(translations=("fr",))
 
 
 @pytest.fixture
-def editor(django_user_model):
-    return make_user(django_user_model, "eva", roles.EDITORS)
-
-
-@pytest.fixture
-def translator(django_user_model):
-    return make_user(django_user_model, "theo", roles.TRANSLATORS)
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return make_user(django_user_model, "rita", roles.REVIEWERS)
-
-
-def client_for(client_class, user):
-    client = client_class()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def tree(make_page_tree):
-    return make_page_tree(translations=("fr",))
-
-
-@pytest.fixture
-def live_helpline(locales):
-    helpline = HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000", phone="116000")
-    publish(helpline)
-    french = helpline.copy_for_translation(locales["fr"])
-    french.name = "Ligne d'aide 116000"
-    french.save()
-    publish(french)
+def live_helpline(content):
+    helpline = content.helpline("child-focus-116000", "Hulplijn 116000")
+    content.translate_snippet(helpline, "fr", name="Ligne d'aide 116000")
     return helpline
 
 
@@ -192,7 +155,7 @@ def test_page_permissions_per_role(tree, editor, translator, reviewer):
 
 
 def test_translators_may_start_translations_of_pages_and_snippets(client, tree, live_helpline, translator):
-    translator_client = client_for(type(client), translator)
+    translator_client = logged_in(type(client)(), translator)
     urls = [
         reverse("wagtail_localize:submit_page_translation", args=[tree.faq.pk]),
         reverse("wagtail_localize:submit_snippet_translation", args=["cms", "helpline", live_helpline.pk]),
@@ -281,18 +244,18 @@ def test_running_the_roles_migration_again_changes_nothing(tree):
 
 @pytest.mark.parametrize(("role", "offered"), [("editor", False), ("translator", False), ("reviewer", True)])
 def test_publish_is_offered_only_to_reviewers(client, request, tree, live_helpline, role, offered):
-    logged_in = client_for(type(client), request.getfixturevalue(role))
+    role_client = logged_in(type(client)(), request.getfixturevalue(role))
     for url in (
         reverse("wagtailadmin_pages:edit", args=[tree.faq.pk]),
         reverse("wagtailsnippets_cms_helpline:edit", args=[live_helpline.pk]),
     ):
-        content = logged_in.get(url).content.decode()
+        content = role_client.get(url).content.decode()
         assert ('name="action-publish"' in content) is offered, url
         assert 'name="action-submit"' in content, url
 
 
 def test_an_editors_publish_of_a_page_is_only_a_draft(client, tree, editor):
-    editor_client = client_for(type(client), editor)
+    editor_client = logged_in(type(client)(), editor)
 
     response = edit_page(
         editor_client, tree.faq, title="Veelgestelde vragen (nieuw)", **{"action-publish": "1"}
@@ -315,7 +278,7 @@ def test_an_editor_cannot_publish_a_page_revision_directly(tree, editor):
 
 
 def test_an_editors_publish_of_a_help_line_is_only_a_draft(client, live_helpline, editor):
-    editor_client = client_for(type(client), editor)
+    editor_client = logged_in(type(client)(), editor)
 
     response = edit_helpline(
         editor_client, live_helpline, name="Hulplijn Child Focus", **{"action-publish": "1"}
@@ -332,7 +295,7 @@ def test_an_editors_publish_of_a_help_line_is_only_a_draft(client, live_helpline
 
 
 def test_a_translator_cannot_publish_a_translation(client, live_helpline, translator, locales, tree):
-    translator_client = client_for(type(client), translator)
+    translator_client = logged_in(type(client)(), translator)
     french = live_helpline.get_translation(locales["fr"])
 
     response = edit_helpline(
@@ -352,7 +315,7 @@ def test_a_translator_cannot_publish_a_translation(client, live_helpline, transl
 
 
 def test_a_reviewer_publishes_directly(client, live_helpline, reviewer):
-    reviewer_client = client_for(type(client), reviewer)
+    reviewer_client = logged_in(type(client)(), reviewer)
 
     response = edit_helpline(
         reviewer_client, live_helpline, name="Hulplijn Child Focus", **{"action-publish": "1"}
@@ -369,8 +332,8 @@ def test_a_reviewer_publishes_directly(client, live_helpline, reviewer):
 
 
 def test_page_workflow_editor_submits_reviewer_approves(client, tree, editor, reviewer):
-    editor_client = client_for(type(client), editor)
-    reviewer_client = client_for(type(client), reviewer)
+    editor_client = logged_in(type(client)(), editor)
+    reviewer_client = logged_in(type(client)(), reviewer)
 
     response = edit_page(
         editor_client, tree.faq, title="Veelgestelde vragen (herzien)", **{"action-submit": "1"}
@@ -408,8 +371,8 @@ def test_page_workflow_editor_submits_reviewer_approves(client, tree, editor, re
 def test_help_line_workflow_editor_submits_reviewer_approves(
     client, live_helpline, editor, reviewer, locales
 ):
-    editor_client = client_for(type(client), editor)
-    reviewer_client = client_for(type(client), reviewer)
+    editor_client = logged_in(type(client)(), editor)
+    reviewer_client = logged_in(type(client)(), reviewer)
 
     response = edit_helpline(
         editor_client, live_helpline, name="Hulplijn Child Focus", **{"action-submit": "1"}
@@ -451,7 +414,7 @@ def test_help_line_workflow_editor_submits_reviewer_approves(
 def test_a_help_line_submitted_for_review_stays_off_the_api_until_approved(
     client, live_helpline, editor, reviewer
 ):
-    editor_client = client_for(type(client), editor)
+    editor_client = logged_in(type(client)(), editor)
     edit_helpline(editor_client, live_helpline, name="Hulplijn Child Focus", **{"action-submit": "1"})
 
     served = client.get("/api/v1/helplines/child-focus-116000/").json()

@@ -1,14 +1,10 @@
 """Whatever is stored, channels never receive script: payloads planted straight into the database."""
 
-import uuid
-
 import pytest
 
-from cms.importers.faq_pages import list_items
 from cms.pages.models import FAQPage
 from cms.snippets.models import SourceCitation
-from tests.conftest import publish
-from tests.factories import SourceCitationFactory
+from tests.content import question, section
 
 pytestmark = pytest.mark.django_db
 
@@ -32,32 +28,16 @@ FORBIDDEN = [
 
 
 @pytest.fixture
-def poisoned(make_page_tree):
-    tree = make_page_tree()
-    citation = publish(SourceCitationFactory(title="Rapport"))
+def poisoned(content):
+    tree = content.page_tree()
+    citation = content.citation("Rapport")
     # Written with update(), as a bad import or a compromised database would, bypassing the editor.
     SourceCitation.objects.filter(pk=citation.pk).update(notes=PAYLOAD)
     body = [
-        {
-            "type": "section",
-            "id": str(uuid.uuid4()),
-            "value": {
-                "heading": "FAQ",
-                "questions": [
-                    {
-                        "type": "item",
-                        "id": str(uuid.uuid4()),
-                        "value": {
-                            "question": "Waar meld ik beelden?",
-                            "anchor": "waar-meld-ik-beelden",
-                            "answer": PAYLOAD,
-                            "helplines": [],
-                            "citations": list_items([citation.pk]),
-                        },
-                    }
-                ],
-            },
-        }
+        section(
+            "FAQ",
+            question("Waar meld ik beelden?", PAYLOAD, anchor="waar-meld-ik-beelden", citations=[citation]),
+        )
     ]
     FAQPage.objects.filter(pk=tree.faq.pk).update(intro=PAYLOAD, body=body)
     tree.faq.refresh_from_db()

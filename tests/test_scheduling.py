@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cms.snippets.models import ContactPoint, ContactType
-from tests.conftest import publish
-from tests.factories import HelpLineFactory
+from tests.content import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +27,10 @@ def schedule(obj, go_live_at):
     obj.save_revision().publish()
 
 
-def test_a_new_page_scheduled_for_later_goes_live_in_the_api_at_that_moment(client, make_page_tree, clock):
-    tree = make_page_tree(with_faq=False)
-    from cms.pages.models import FAQPage
-
+def test_a_new_page_scheduled_for_later_goes_live_in_the_api_at_that_moment(client, content, clock):
+    tree = content.page_tree(with_faq=False)
     moment = timezone.now() + dt.timedelta(hours=2)
-    faq = tree.campaign.add_child(
-        instance=FAQPage(title="Nieuw", slug="nieuw", locale=tree.campaign.locale, live=False)
-    )
+    faq = content.faq(tree.campaign, "nieuw", "Nieuw", live=False)
     schedule(faq, moment)
     faq.refresh_from_db()
     assert faq.live is False
@@ -53,8 +48,8 @@ def test_a_new_page_scheduled_for_later_goes_live_in_the_api_at_that_moment(clie
     assert client.get("/api/v1/faqs/").json()["count"] == 1
 
 
-def test_a_scheduled_change_of_a_live_help_line_number_is_served_from_that_moment(client, clock):
-    helpline = publish(HelpLineFactory(slug="child-focus-116000"))
+def test_a_scheduled_change_of_a_live_help_line_number_is_served_from_that_moment(client, content, clock):
+    helpline = content.helpline("child-focus-116000")
     moment = timezone.now() + dt.timedelta(minutes=30)
     helpline.contact_points = [ContactPoint(contact_type=ContactType.PHONE, value="+3224754411", label="Bel")]
     schedule(helpline, moment)
@@ -67,9 +62,9 @@ def test_a_scheduled_change_of_a_live_help_line_number_is_served_from_that_momen
     assert number() == "+3224754411"
 
 
-def test_expiry_hides_pages_and_snippets_at_the_exact_moment(client, make_page_tree, clock):
-    tree = make_page_tree()
-    helpline = publish(HelpLineFactory(slug="tijdelijke-lijn"))
+def test_expiry_hides_pages_and_snippets_at_the_exact_moment(client, content, clock):
+    tree = content.page_tree()
+    helpline = content.helpline("tijdelijke-lijn")
     moment = timezone.now() + dt.timedelta(hours=1)
     for obj in (tree.faq, helpline):
         obj.expire_at = moment
@@ -83,8 +78,8 @@ def test_expiry_hides_pages_and_snippets_at_the_exact_moment(client, make_page_t
     assert client.get("/api/v1/faqs/").json()["count"] == 0
 
 
-def test_nothing_due_costs_no_query_once_memoised(client, make_page_tree, django_assert_max_num_queries):
-    make_page_tree()
+def test_nothing_due_costs_no_query_once_memoised(client, content, django_assert_max_num_queries):
+    content.page_tree()
     client.get("/api/v1/faqs/")
     with django_assert_max_num_queries(3):
         assert client.get("/api/v1/faqs/").status_code == 200

@@ -11,7 +11,8 @@ import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 
-from tests.conftest import publish
+from tests.content import publish
+from tests.users import make_user
 
 REPO = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
@@ -75,8 +76,8 @@ def test_admin_and_docs_pages_carry_a_content_security_policy(client):
 
 
 @pytest.mark.django_db
-def test_admin_login_is_locked_after_five_wrong_passwords(client, django_user_model):
-    django_user_model.objects.create_superuser("editor", "editor@example.org", "the-right-password")
+def test_admin_login_is_locked_after_five_wrong_passwords(client):
+    make_user("editor", superuser=True, password="the-right-password")
     for _ in range(4):
         response = client.post("/admin/login/", {"username": "editor", "password": "guess"})
         assert response.status_code == 200
@@ -89,8 +90,8 @@ def test_admin_login_is_locked_after_five_wrong_passwords(client, django_user_mo
 
 
 @pytest.mark.django_db
-def test_a_correct_login_before_the_limit_still_works(client, django_user_model):
-    django_user_model.objects.create_superuser("editor", "editor@example.org", "the-right-password")
+def test_a_correct_login_before_the_limit_still_works(client):
+    make_user("editor", superuser=True, password="the-right-password")
     for _ in range(4):
         client.post("/admin/login/", {"username": "editor", "password": "guess"})
     response = client.post("/admin/login/", {"username": "editor", "password": "the-right-password"})
@@ -99,11 +100,15 @@ def test_a_correct_login_before_the_limit_still_works(client, django_user_model)
 
 
 @pytest.mark.django_db
-def test_the_api_never_names_editors(client, make_page_tree, django_user_model):
-    editor = django_user_model.objects.create_user(
-        "marie.editor", "marie@childfocus.example", "pw", first_name="Marie", last_name="Redacteur"
+def test_the_api_never_names_editors(client, content):
+    editor = make_user(
+        "marie.editor",
+        email="marie@childfocus.example",
+        password="pw",
+        first_name="Marie",
+        last_name="Redacteur",
     )
-    tree = make_page_tree()
+    tree = content.page_tree()
     tree.faq.owner = editor
     tree.faq.save_revision(user=editor)
     publish(tree.faq)

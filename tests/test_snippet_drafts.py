@@ -4,16 +4,15 @@ import pytest
 from wagtail.models import Revision
 
 from cms.snippets.models import ContactPoint, HelpLine, SourceCitation
-from tests.factories import HelpLineFactory, SourceCitationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def live_helpline():
-    helpline = HelpLineFactory(name="Hulplijn 116000", slug="child-focus-116000", phone="116000")
-    helpline.save_revision().publish()
-    helpline.refresh_from_db()
+def live_helpline(content):
+    helpline = content.helpline(
+        "child-focus-116000", "Hulplijn 116000", points=[("phone", "116000", "Bel gratis 116000")]
+    )
     assert helpline.live and not helpline.has_unpublished_changes
     return helpline
 
@@ -68,10 +67,8 @@ def test_publishing_the_help_line_draft_changes_the_live_version(live_helpline):
     assert stored.live_revision_id == draft.pk
 
 
-def test_citation_draft_leaves_the_live_version_unchanged_until_published():
-    citation = SourceCitationFactory(title="Jaarverslag 2023", publisher="Child Focus")
-    citation.save_revision().publish()
-    citation.refresh_from_db()
+def test_citation_draft_leaves_the_live_version_unchanged_until_published(content):
+    citation = content.citation("Jaarverslag 2023", publisher="Child Focus")
 
     citation.title = "Jaarverslag 2024"
     citation.publisher = "Child Focus vzw"
@@ -91,10 +88,8 @@ def test_citation_draft_leaves_the_live_version_unchanged_until_published():
     assert stored.live_revision_id == draft.pk
 
 
-def test_draft_of_the_source_help_line_does_not_reach_its_translation(live_helpline, locales):
-    french = live_helpline.copy_for_translation(locales["fr"])
-    french.name = "Ligne d'aide 116000"
-    french.save()
+def test_draft_of_the_source_help_line_does_not_reach_its_translation(live_helpline, content):
+    french = content.translate_snippet(live_helpline, "fr", name="Ligne d'aide 116000", revision=False)
 
     edit_helpline(live_helpline).save_revision()
 

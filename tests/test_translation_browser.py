@@ -65,63 +65,42 @@ def api(live_server, path: str) -> tuple[dict, dict]:
 
 
 @pytest.fixture
-def content(django_user_model, locales):
+def to_translate(content, locales):
     """The demo, three users, and a new Dutch FAQ page and help-line, each with a French
     translation started in wagtail-localize (drafts holding the Dutch text)."""
-    from django.contrib.auth.models import Group
-    from wagtail.users.models import UserProfile
     from wagtail_localize.models import Translation
     from wagtail_localize.operations import translate_object
 
     from cms import roles
     from cms.pages.models import CampaignPage, FAQPage
-    from cms.snippets.models import ContactPoint, ContactType
-    from tests.conftest import publish
-    from tests.factories import HelpLineFactory
+    from cms.snippets.models import ContactType
+    from tests.content import question, section
+    from tests.users import make_user, prefer_language
 
     call_command("load_demo_content", verbosity=0)
-    for username, group in (("ada", None), ("tom", roles.TRANSLATORS), ("rita", roles.REVIEWERS)):
-        if group is None:
-            user = django_user_model.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
-        else:
-            user = django_user_model.objects.create_user(username, f"{username}@example.org", PASSWORD)
-            user.groups.add(Group.objects.get(name=group))
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = "en"  # the steps below read Wagtail's English texts
-        profile.save()
+    for user in (
+        make_user("ada", superuser=True, password=PASSWORD),
+        make_user("tom", roles.TRANSLATORS, password=PASSWORD),
+        make_user("rita", roles.REVIEWERS, password=PASSWORD),
+    ):
+        prefer_language(user, "en")  # the steps below read Wagtail's English texts
 
     campaign = CampaignPage.objects.get(locale=locales["nl"])
-    faq = campaign.add_child(
-        instance=FAQPage(
-            title="Hulp zoeken",
-            slug=FAQ_SLUG,
-            locale=locales["nl"],
-            body=[
-                (
-                    "section",
-                    {
-                        "heading": "Hulp",
-                        "questions": [
-                            {"question": q, "anchor": "", "answer": a, "helplines": [], "citations": []}
-                            for q, (_, a, _) in QUESTIONS.items()
-                        ],
-                    },
-                )
-            ],
-        )
+    faq = content.faq(
+        campaign,
+        FAQ_SLUG,
+        "Hulp zoeken",
+        sections=[section("Hulp", *(question(q, a) for q, (_, a, _) in QUESTIONS.items()))],
     )
-    publish(faq)
-    helpline = publish(
-        HelpLineFactory(
-            slug=HELPLINE_SLUG,
-            name="Chat met Child Focus",
-            organisation="Child Focus",
-            description="Anoniem chatten met een hulpverlener.",
-            contact_points=[
-                ContactPoint(contact_type=ContactType.PHONE, value="+3224754411", label="Bel ons"),
-                ContactPoint(contact_type=ContactType.CHAT, value="https://chat.childfocus.be", label="Chat"),
-            ],
-        )
+    helpline = content.helpline(
+        HELPLINE_SLUG,
+        "Chat met Child Focus",
+        organisation="Child Focus",
+        description="Anoniem chatten met een hulpverlener.",
+        points=[
+            (ContactType.PHONE, "+3224754411", "Bel ons"),
+            (ContactType.CHAT, "https://chat.childfocus.be", "Chat"),
+        ],
     )
     translate_object(faq, [locales["fr"]])
     translate_object(helpline, [locales["fr"]])
@@ -168,13 +147,13 @@ def submit_from_explorer(page, title: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves_french(
-    restore_migration_data, live_server, content, settings, chromium_executable
+    restore_migration_data, live_server, to_translate, settings, chromium_executable
 ):
     settings.BAKEN_API_RESPONSE_CACHE = True
     settings.BAKEN_API_MEMOS = True
     base = live_server.url
-    editor_url = f"{base}/admin/pages/{content['french_faq']}/edit/"
-    explorer_url = f"{base}/admin/pages/{content['french_campaign']}/"
+    editor_url = f"{base}/admin/pages/{to_translate['french_faq']}/edit/"
+    explorer_url = f"{base}/admin/pages/{to_translate['french_campaign']}/"
     shot = screenshots_in(ARTIFACTS)
 
     def walk(context, username, steps):
@@ -308,7 +287,7 @@ HELPLINE_STEPS = [
 
 @pytest.mark.django_db(transaction=True)
 def test_translator_translates_help_line_labels_numbers_stay_the_dutch_ones(
-    restore_migration_data, live_server, content, settings, chromium_executable
+    restore_migration_data, live_server, to_translate, settings, chromium_executable
 ):
     settings.BAKEN_API_RESPONSE_CACHE = True
     settings.BAKEN_API_MEMOS = True

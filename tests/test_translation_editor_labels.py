@@ -8,18 +8,14 @@ import html
 import json
 import logging
 import re
-import uuid
 from importlib.metadata import version
 
 import pytest
-from wagtail.models import Site
 from wagtail_localize.operations import translate_object
 from wagtail_localize.views import edit_translation
 
 from cms import localize_segments
-from cms.importers.faq_pages import list_items
-from tests.conftest import publish
-from tests.factories import HelpLineFactory, SourceCitationFactory
+from tests.content import publish, question, section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
@@ -29,68 +25,39 @@ LONG_QUESTION = (
 )
 
 
-def item(question: str, anchor: str, answer: str, *, helplines=(), citations=()) -> dict:
-    return {
-        "type": "item",
-        "id": str(uuid.uuid4()),
-        "value": {
-            "question": question,
-            "anchor": anchor,
-            "answer": answer,
-            "helplines": list_items([h.pk for h in helplines]),
-            "citations": list_items([c.pk for c in citations]),
-        },
-    }
-
-
 @pytest.fixture
-def faq(make_page_tree):
+def faq(content):
     """A Dutch FAQ with two sections, links of every kind, a help-line and a citation."""
-    tree = make_page_tree(translations=("fr",))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = tree.home  # page links resolve below the Dutch home
-    site.save()
-    helpline = publish(HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000"))
-    citation = publish(SourceCitationFactory(title="Verdrag van Lanzarote"))
+    tree = content.page_tree(translations=("fr",))  # its Dutch home is the site's root: page links resolve
+    helpline = content.helpline("child-focus-116000", "Hulplijn 116000")
+    citation = content.citation("Verdrag van Lanzarote")
     page = tree.faq
     page.intro = '<p>Alles over de campagne van <a href="https://www.childfocus.be">Child Focus</a>.</p>'
     page.body = [
-        {
-            "type": "section",
-            "id": str(uuid.uuid4()),
-            "value": {
-                "heading": "Over de campagne",
-                "questions": [
-                    item(
-                        LONG_QUESTION,
-                        "waarom-belangrijk",
-                        '<p>Meer op de website van <a href="https://www.childfocus.be">Child Focus</a>.</p>'
-                        '<p>Of mail <a href="mailto:116000@childfocus.org">116000@childfocus.org</a>.</p>',
-                        citations=[citation],
-                    ),
-                    item(
-                        "Waarom nu?",
-                        "waarom-nu",
-                        f'<p>Zie <a linktype="page" id="{tree.campaign.pk}">de campagne</a>.</p>',
-                    ),
-                ],
-            },
-        },
-        {
-            "type": "section",
-            "id": str(uuid.uuid4()),
-            "value": {
-                "heading": "Hulp",
-                "questions": [
-                    item(
-                        "Wat als ik iets wil melden?",
-                        "melden",
-                        "<ul><li>Bel 116000</li><li>Mail ons</li></ul>",
-                        helplines=[helpline],
-                    )
-                ],
-            },
-        },
+        section(
+            "Over de campagne",
+            question(
+                LONG_QUESTION,
+                '<p>Meer op de website van <a href="https://www.childfocus.be">Child Focus</a>.</p>'
+                '<p>Of mail <a href="mailto:116000@childfocus.org">116000@childfocus.org</a>.</p>',
+                anchor="waarom-belangrijk",
+                citations=[citation],
+            ),
+            question(
+                "Waarom nu?",
+                f'<p>Zie <a linktype="page" id="{tree.campaign.pk}">de campagne</a>.</p>',
+                anchor="waarom-nu",
+            ),
+        ),
+        section(
+            "Hulp",
+            question(
+                "Wat als ik iets wil melden?",
+                "<ul><li>Bel 116000</li><li>Mail ons</li></ul>",
+                anchor="melden",
+                helplines=[helpline],
+            ),
+        ),
     ]
     return publish(page)
 
@@ -185,8 +152,8 @@ def test_another_wagtail_localize_version_keeps_the_generic_labels(monkeypatch, 
     assert "keeps its generic labels" in caplog.text
 
 
-def test_other_models_keep_wagtail_localize_labels(admin_client, locales):
-    helpline = publish(HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000"))
+def test_other_models_keep_wagtail_localize_labels(admin_client, locales, content):
+    helpline = content.helpline("child-focus-116000", "Hulplijn 116000")
     translate_object(helpline, [locales["fr"]])
     french = helpline.get_translation(locales["fr"])
     response = admin_client.get(f"/admin/snippets/cms/helpline/edit/{french.pk}/")

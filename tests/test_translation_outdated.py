@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import publish
+from tests.content import publish
 
 pytestmark = pytest.mark.django_db
 

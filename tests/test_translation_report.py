@@ -7,8 +7,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from cms.snippets.models import HelpLine
-from tests.conftest import publish
-from tests.factories import SourceCitationFactory
+from tests.content import publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
@@ -96,12 +95,12 @@ def test_a_source_the_api_does_not_serve_puts_no_translation_in_the_report(admin
 
 
 def test_a_never_published_translation_of_a_visible_source_is_listed(
-    admin_client, client, locales, translated
+    admin_client, client, content, translated
 ):
-    source = publish(SourceCitationFactory(title="Jaarverslag 2024"))
-    french = source.copy_for_translation(locales["fr"])
-    french.title, french.live, french.last_published_at = "Rapport annuel 2024", False, None
-    french.save()
+    source = content.citation("Jaarverslag 2024")
+    french = content.translate_snippet(
+        source, "fr", title="Rapport annuel 2024", live=False, last_published_at=None, revision=False
+    )
     assert report_rows(admin_client) == {"Rapport annuel 2024": "never published"}
     served = client.get(f"/api/v1/citations/{french.pk}/?locale=fr").json()
     assert (served["locale"], served["is_fallback"], served["translation_outdated"]) == ("nl", True, False)

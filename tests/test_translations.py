@@ -6,56 +6,34 @@ import pytest
 
 from cms.pages.models import CampaignPage, FAQPage, HomePage
 from cms.snippets.models import ContactPoint, ContactType, HelpLine, SourceCitation
-from tests.conftest import publish
-from tests.factories import HelpLineFactory, SourceCitationFactory, opening_hours
+from tests.content import contact_points
 
 pytestmark = pytest.mark.django_db
 
 
-def contact_points(helpline: HelpLine) -> list[tuple[str, str, str]]:
-    """The stored (live) contact points of a help-line: type, value, label."""
-    return list(
-        ContactPoint.objects.filter(helpline_id=helpline.pk)
-        .order_by("sort_order")
-        .values_list("contact_type", "value", "label")
-    )
-
-
-def translate(helpline: HelpLine, locale, *, name: str, labels: list[str]) -> HelpLine:
-    """Copy a help-line into ``locale`` with translated name and labels, save and publish it."""
-    translated = helpline.copy_for_translation(locale)
-    translated.name = name
-    for point, label in zip(translated.contact_points.all(), labels, strict=True):
-        point.label = label
-    translated.save()
-    return publish(translated)
-
-
 @pytest.fixture
-def helpline_nl():
-    helpline = HelpLineFactory(
-        name="Hulplijn 116000",
-        slug="child-focus-116000",
-        phone="116000",
-        contact_label="Bel gratis 116000",
+def helpline_nl(content):
+    return content.helpline(
+        "child-focus-116000",
+        "Hulplijn 116000",
+        points=[("phone", "116000", "Bel gratis 116000")],
         available_24_7=False,
-        opening_hours=[opening_hours(0, "09:00", "17:00")],
+        hours=[(0, "09:00", "17:00")],
     )
-    return publish(helpline)
 
 
 @pytest.fixture
-def helpline_fr(helpline_nl, locales):
-    return translate(
-        helpline_nl, locales["fr"], name="Ligne d'aide 116000", labels=["Appelez gratuitement le 116000"]
+def helpline_fr(helpline_nl, content):
+    return content.translate_snippet(
+        helpline_nl, "fr", name="Ligne d'aide 116000", labels=["Appelez gratuitement le 116000"]
     )
 
 
 # --- pages ---------------------------------------------------------------------------------
 
 
-def test_translated_pages_share_the_translation_key(make_page_tree, locales):
-    tree = make_page_tree(translations=("fr",))
+def test_translated_pages_share_the_translation_key(content, locales):
+    tree = content.page_tree(translations=("fr",))
 
     faq_fr = tree.faq.copy_for_translation(locales["fr"]).specific
 
@@ -80,11 +58,9 @@ def test_translated_pages_share_the_translation_key(make_page_tree, locales):
 # --- snippets ------------------------------------------------------------------------------
 
 
-def test_translated_snippets_share_the_translation_key(helpline_nl, helpline_fr, locales):
-    citation = SourceCitationFactory(title="Verdrag van Lanzarote")
-    citation_en = citation.copy_for_translation(locales["en"])
-    citation_en.title = "Lanzarote Convention"
-    citation_en.save()
+def test_translated_snippets_share_the_translation_key(helpline_nl, helpline_fr, locales, content):
+    citation = content.citation("Verdrag van Lanzarote", revision=False)
+    citation_en = content.translate_snippet(citation, "en", title="Lanzarote Convention", revision=False)
 
     assert helpline_fr.pk != helpline_nl.pk
     assert helpline_fr.translation_key == helpline_nl.translation_key
@@ -190,13 +166,9 @@ def test_sync_from_source_copies_contact_data_but_keeps_own_texts(helpline_nl, h
     assert helpline_fr.slug == helpline_nl.slug == "child-focus-116000"
 
 
-def test_without_a_default_locale_translation_the_oldest_is_the_source(locales):
-    english = publish(
-        HelpLineFactory(
-            name="Helpline", slug="helpline-en", locale=locales["en"], phone="116000", contact_label="Call"
-        )
-    )
-    french = translate(english, locales["fr"], name="Ligne", labels=["Appelez"])
+def test_without_a_default_locale_translation_the_oldest_is_the_source(content):
+    english = content.helpline("helpline-en", "Helpline", code="en", points=[("phone", "116000", "Call")])
+    french = content.translate_snippet(english, "fr", name="Ligne", labels=["Appelez"])
 
     assert english.get_sync_source() is None
     assert french.get_sync_source().pk == english.pk

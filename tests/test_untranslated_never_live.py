@@ -8,7 +8,6 @@ test client; tests/test_translation_browser.py walks the same path in Chromium.
 import html
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test.client import encode_multipart
 from django.urls import reverse
@@ -17,12 +16,10 @@ from wagtail.models import WorkflowState
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 from wagtail_localize.operations import translate_object
 
-from cms import roles
 from cms.pages.models import FAQPage
 from cms.snippets.models import HelpLine
 from cms.translation_completeness import IncompleteTranslation, translation_progress
-from tests.conftest import publish
-from tests.factories import HelpLineFactory
+from tests.content import publish
 
 pytestmark = pytest.mark.usefixtures("english_admin")
 
@@ -36,8 +33,8 @@ QUESTIONS = [
 
 
 @pytest.fixture
-def dutch_faq(make_page_tree):
-    tree = make_page_tree(translations=("fr",))
+def dutch_faq(content):
+    tree = content.page_tree(translations=("fr",))
     faq = tree.faq
     faq.body = [
         (
@@ -202,20 +199,6 @@ def test_a_complete_translation_publishes_from_the_editor(
 # --- through review -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def translator(django_user_model):
-    user = django_user_model.objects.create_user(username="vertaler", password="x")
-    user.groups.add(Group.objects.get(name=roles.TRANSLATORS))
-    return user
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    user = django_user_model.objects.create_user(username="nalezer", password="x")
-    user.groups.add(Group.objects.get(name=roles.REVIEWERS))
-    return user
-
-
 def submit(client, translation):
     return client.post(reverse("baken_submit_translation_for_review", args=[translation.pk]))
 
@@ -343,11 +326,9 @@ def test_a_live_translation_stays_live_and_outdated_when_its_source_gains_a_text
 
 
 def test_an_incomplete_help_line_translation_cannot_be_published_from_the_editor(
-    admin_client, client, locales
+    admin_client, client, locales, content
 ):
-    helpline = publish(
-        HelpLineFactory(slug="child-focus-116000", name="Hulplijn 116000", description="Gratis.")
-    )
+    helpline = content.helpline("child-focus-116000", "Hulplijn 116000", description="Gratis.")
     translate_object(helpline, [locales["fr"]])
     french = HelpLine.objects.get(translation_key=helpline.translation_key, locale=locales["fr"])
     url = reverse("wagtailsnippets_cms_helpline:edit", args=[french.pk])

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from cms import validators
 from cms.opening_hours import OpeningInterval, is_open_at, validate_intervals
 from cms.snippets.models import ContactPoint, ContactType, OpeningHours
-from tests.factories import HelpLineFactory, SourceCitationFactory
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -341,8 +340,10 @@ def test_contact_point_clean_reports_a_bad_value_under_value(contact_type, value
 
 
 @pytest.mark.django_db
-def test_help_line_full_clean_names_each_bad_field():
-    helpline = HelpLineFactory.build(time_zone="Europe/Brusels", languages=["nl", "vlaams"], area_served="be")
+def test_help_line_full_clean_names_each_bad_field(content):
+    helpline = content.unsaved_helpline(
+        time_zone="Europe/Brusels", languages=["nl", "vlaams"], area_served="be"
+    )
     with pytest.raises(ValidationError) as caught:
         helpline.full_clean()
     assert caught.value.message_dict == {
@@ -353,18 +354,18 @@ def test_help_line_full_clean_names_each_bad_field():
 
 
 @pytest.mark.django_db
-def test_help_line_slug_must_be_unique_across_help_lines():
-    HelpLineFactory(slug="child-focus-116000")
-    other = HelpLineFactory.build(slug="child-focus-116000")
+def test_help_line_slug_must_be_unique_across_help_lines(content):
+    content.helpline("child-focus-116000", revision=False)
+    other = content.unsaved_helpline("child-focus-116000")
     with pytest.raises(ValidationError) as caught:
         other.full_clean()
     assert caught.value.message_dict == {"slug": ["Another help-line already uses this slug."]}
 
 
 @pytest.mark.django_db
-def test_help_line_without_slug_gets_one_from_its_name():
+def test_help_line_without_slug_gets_one_from_its_name(content):
     """HelpLine.clean() fills a blank slug from the name; full_clean() must let it."""
-    helpline = HelpLineFactory.build(name="Hulplijn 116000", slug="")
+    helpline = content.unsaved_helpline("", "Hulplijn 116000")
 
     helpline.full_clean()
 
@@ -372,24 +373,24 @@ def test_help_line_without_slug_gets_one_from_its_name():
 
 
 @pytest.mark.django_db
-def test_citation_needs_authors_or_an_organisation():
-    citation = SourceCitationFactory.build(authors="", organisation="  ")
+def test_citation_needs_authors_or_an_organisation(content):
+    citation = content.unsaved_citation(authors="", organisation="  ")
     with pytest.raises(ValidationError) as caught:
         citation.full_clean()
     assert caught.value.message_dict == {"__all__": ["Give the authors, the organisation, or both."]}
 
 
 @pytest.mark.django_db
-def test_citation_accessed_date_cannot_be_in_the_future():
-    citation = SourceCitationFactory.build(accessed_date=dt.date.today() + dt.timedelta(days=2))
+def test_citation_accessed_date_cannot_be_in_the_future(content):
+    citation = content.unsaved_citation(accessed_date=dt.date.today() + dt.timedelta(days=2))
     with pytest.raises(ValidationError) as caught:
         citation.full_clean()
     assert caught.value.message_dict == {"accessed_date": ["The accessed date cannot be in the future."]}
 
 
 @pytest.mark.django_db
-def test_citation_language_must_be_a_language_tag():
-    citation = SourceCitationFactory.build(language="Nederlands")
+def test_citation_language_must_be_a_language_tag(content):
+    citation = content.unsaved_citation(language="Nederlands")
     with pytest.raises(ValidationError) as caught:
         citation.full_clean()
     assert caught.value.message_dict == {

@@ -21,7 +21,6 @@ from api.selectors.translations import behind_source, translation_outdated
 from api.values import Served
 from api.visibility import current_visibility
 from cms.snippets.models import SourceCitation
-from tests.factories import SourceCitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,11 +144,11 @@ snippet_states = st.lists(
 
 @given(states=snippet_states)
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_the_snippet_filter_and_the_snippet_predicate_are_the_rule(db, states):
+def test_the_snippet_filter_and_the_snippet_predicate_are_the_rule(content, states):
     def check():
         created = []
         for live, go_live, expire in states:
-            citation = SourceCitationFactory()
+            citation = content.citation(revision=False)
             SourceCitation.objects.filter(pk=citation.pk).update(
                 live=live, go_live_at=moment(go_live), expire_at=moment(expire)
             )
@@ -252,8 +251,8 @@ def test_a_live_page_below_a_hidden_ancestor_is_hidden_on_every_path():
         (False, NOW - DAY, NOW + DAY, False),
     ],
 )
-def test_snippets_exact_cases(live, go_live_at, expire_at, expected):
-    citation = SourceCitationFactory()
+def test_snippets_exact_cases(content, live, go_live_at, expire_at, expected):
+    citation = content.citation(revision=False)
     SourceCitation.objects.filter(pk=citation.pk).update(
         live=live, go_live_at=go_live_at, expire_at=expire_at
     )
@@ -298,9 +297,9 @@ def test_translation_outdated(locale, published_at, source_published_at, outdate
     assert behind_source(**kwargs) is behind
 
 
-def test_serve_marks_each_object_by_the_rule(locales):
+def test_serve_marks_each_object_by_the_rule(content):
     visibility = current_visibility(now=NOW)
-    source, translation = SourceCitationFactory(), SourceCitationFactory(locale=locales["fr"])
+    source, translation = content.citation(revision=False), content.citation(code="fr", revision=False)
     source.last_published_at, translation.last_published_at = LATER, EARLIER
     translation.translation_key = source.translation_key
     chosen = selectors.serve(

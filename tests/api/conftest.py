@@ -1,8 +1,9 @@
-"""Fixtures for the public read API v1 tests: small page trees, snippets, an API client and the
+"""Fixtures for the public read API v1 tests: the standard site, an API client and the
 OpenAPI / CSL validators.
 
 Content is built the way editors make it (revisions, publishing, ``copy_for_translation``)
-through a :class:`ContentBuilder` (fixture ``content``). ``site`` is the standard small site most
+through the shared builder of tests/content.py, here with the API tests' snippet defaults
+(:class:`ApiContent`, fixture ``content``). ``site`` is the standard small site most
 tests start from (see :class:`Site`): built once per module, each test sees it fresh and whatever
 a test changes is rolled back. Modules that need an empty database do not use ``site``.
 """
@@ -10,7 +11,6 @@ a test changes is rolled back. Modules that need an empty database do not use ``
 import datetime as dt
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from jsonschema import Draft7Validator, Draft202012Validator
-from wagtail.models import Locale, Page
-from wagtail.models import Site as WagtailSite
 
-from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage, HomePage
-from cms.snippets.models import ContactPoint, HelpLine, OpeningHours, SourceCitation
+from cms.pages.models import CampaignHelpLine, CampaignPage, FAQPage
+from cms.snippets.models import HelpLine, SourceCitation
+from tests.content import ContentBuilder, publish, question, section
 
 API = "/api/v1"
 LOCALES = ("nl", "fr", "en", "de")
@@ -39,188 +38,28 @@ REFERENCE_CSL_SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "sc
 # --- building content ---------------------------------------------------------------------
 
 
-def publish(obj):
-    """Save a revision and publish it, as an editor's 'Publish' does; return the fresh object."""
-    obj.save_revision().publish()
-    obj.refresh_from_db()
-    return obj
+class ApiContent(ContentBuilder):
+    """The shared builder (tests/content.py) with the API tests' snippet defaults.
 
+    A help-line describes itself by its name ("Beschrijving van …", so a leaked description names
+    a hidden help-line) and may be called anonymously; a citation is a Council of Europe
+    legislation text in English, with no publication date, unless told otherwise.
+    """
 
-def _items(values) -> list[dict]:
-    """ListBlock raw data in Wagtail's block format."""
-    return [{"type": "item", "value": value, "id": str(uuid.uuid4())} for value in values]
+    def helpline(self, slug: str, name: str, **fields) -> HelpLine:
+        defaults = {"description": f"Beschrijving van {name}.", "anonymous_possible": True}
+        return super().helpline(slug, name, **{**defaults, **fields})
 
-
-def question(text: str, answer: str, *, anchor: str, helplines=(), citations=()) -> dict:
-    """One QuestionBlock item (raw data), linking help-lines / citations by object or pk."""
-    return {
-        "type": "item",
-        "id": str(uuid.uuid4()),
-        "value": {
-            "question": text,
-            "anchor": anchor,
-            "answer": answer,
-            "helplines": _items(getattr(h, "pk", h) for h in helplines),
-            "citations": _items(getattr(c, "pk", c) for c in citations),
-        },
-    }
-
-
-def section(heading: str, *questions: dict) -> dict:
-    return {
-        "type": "section",
-        "id": str(uuid.uuid4()),
-        "value": {"heading": heading, "questions": list(questions)},
-    }
-
-
-class ContentBuilder:
-    """Creates pages and snippets the way editors do (revisions, publishing, translations)."""
-
-    def __init__(self):
-        self.locales = {locale.language_code: locale for locale in Locale.objects.all()}
-        self.root = Page.get_first_root_node()
-
-    # pages -----------------------------------------------------------------------------
-
-    def home(self, code: str = "nl") -> HomePage:
-        """The home page of a locale: the nl one under the Wagtail root, others as its translations."""
-        existing = HomePage.objects.filter(locale=self.locales[code]).first()
-        if existing is not None:
-            return existing
-        if code != "nl":
-            return self.translate_page(self.home("nl"), code, title="Baken")
-        home = self.root.add_child(instance=HomePage(title="Baken", slug="baken", locale=self.locales["nl"]))
-        publish(home)
-        # Make page links resolvable: the default site serves the nl home.
-        default_site = WagtailSite.objects.get(is_default_site=True)
-        default_site.root_page = home
-        default_site.save()
-        return home
-
-    def campaign(
-        self,
-        slug: str = "schat-je-schatje",
-        title: str = "Schat je schatje",
-        *,
-        summary: str = "Een campagne van Child Focus.",
-        helplines=(),
-        key_dates=(),
-        live: bool = True,
-        code: str = "nl",
-    ) -> CampaignPage:
-        page = CampaignPage(title=title, slug=slug, summary=summary, locale=self.locales[code], live=live)
-        page.key_dates = [
-            CampaignKeyDate(date=d, label=label, recurs_annually=r) for d, label, r in key_dates
-        ]
-        page.campaign_helplines = [CampaignHelpLine(helpline=h) for h in helplines]
-        self.home(code).add_child(instance=page)
-        if live:
-            return publish(page)
-        page.save_revision()
-        return CampaignPage.objects.get(pk=page.pk)
-
-    def faq(
-        self,
-        parent: CampaignPage,
-        slug: str,
-        title: str,
-        *,
-        sections=(),
-        intro: str = "",
-        live: bool = True,
-    ) -> FAQPage:
-        page = FAQPage(
-            title=title, slug=slug, intro=intro, body=list(sections), locale=parent.locale, live=live
-        )
-        parent.add_child(instance=page)
-        if live:
-            return publish(page)
-        page.save_revision()
-        return FAQPage.objects.get(pk=page.pk)
-
-    def translate_page(self, page: Page, code: str, *, publish_it: bool = True, **fields) -> Page:
-        translated = page.specific.copy_for_translation(self.locales[code]).specific
-        for name, value in fields.items():
-            setattr(translated, name, value)
-        translated.save()
-        if publish_it:
-            return publish(translated)
-        translated.save_revision()
-        return type(translated).objects.get(pk=translated.pk)
-
-    # snippets --------------------------------------------------------------------------
-
-    def helpline(
-        self,
-        slug: str,
-        name: str,
-        *,
-        points=(("phone", "116000", "Bel gratis 116000"),),
-        always_open: bool = True,
-        hours=(),
-        live: bool = True,
-        code: str = "nl",
-        **fields,
-    ) -> HelpLine:
-        defaults = {
-            "organisation": "Child Focus",
-            "description": f"Beschrijving van {name}.",
-            "languages": ["nl", "fr"],
-            "area_served": "BE",
-            "is_free": True,
-            "anonymous_possible": True,
-        }
-        helpline = HelpLine(
-            slug=slug,
-            name=name,
-            available_24_7=always_open,
-            locale=self.locales[code],
-            live=live,
-            **{**defaults, **fields},
-        )
-        helpline.contact_points = [
-            ContactPoint(contact_type=kind, value=value, label=label) for kind, value, label in points
-        ]
-        helpline.opening_hours = [
-            OpeningHours(weekday=day, opens=dt.time.fromisoformat(o), closes=dt.time.fromisoformat(c))
-            for day, o, c in hours
-        ]
-        helpline.save()
-        if live:
-            return publish(helpline)
-        helpline.save_revision()
-        return HelpLine.objects.get(pk=helpline.pk)
-
-    def citation(self, title: str, *, live: bool = True, code: str = "nl", **fields) -> SourceCitation:
+    def citation(self, title: str, **fields) -> SourceCitation:
         defaults = {
             "organisation": "Council of Europe",
             "publisher": "Council of Europe",
             "url": "https://www.coe.int/lanzarote",
             "citation_type": "legislation",
             "language": "en",
+            "publication_date": None,
         }
-        citation = SourceCitation(title=title, locale=self.locales[code], live=live, **{**defaults, **fields})
-        citation.save()
-        if live:
-            return publish(citation)
-        citation.save_revision()
-        return SourceCitation.objects.get(pk=citation.pk)
-
-    def translate_snippet(self, obj, code: str, *, publish_it: bool = True, labels=(), **fields):
-        translated = obj.copy_for_translation(self.locales[code])
-        for name, value in fields.items():
-            setattr(translated, name, value)
-        if labels:
-            for point, label in zip(translated.contact_points.all(), labels, strict=True):
-                point.label = label
-        # The copy carries the source's ``live`` flag: a translation in the making is a draft.
-        translated.live = publish_it
-        translated.save()
-        if publish_it:
-            return publish(translated)
-        translated.save_revision()
-        return type(obj).objects.get(pk=translated.pk)
+        return super().citation(title, **{**defaults, **fields})
 
 
 @pytest.fixture(autouse=True)
@@ -234,8 +73,8 @@ def _database_answers(settings):
 
 
 @pytest.fixture
-def content(db) -> ContentBuilder:
-    return ContentBuilder()
+def content(db) -> ApiContent:
+    return ApiContent()
 
 
 # --- the standard small site -----------------------------------------------------------------
@@ -300,7 +139,7 @@ class Site:
     links both help-lines; the campaign shows both help-lines and has a yearly key date.
     """
 
-    content: ContentBuilder
+    content: ApiContent
     campaign: CampaignPage
     campaign_fr: CampaignPage
     campaign_en: CampaignPage
@@ -318,7 +157,7 @@ class Site:
     def load(cls, pks: dict[str, int]) -> "Site":
         """Fresh instances from the database (tests may change them; each test starts clean)."""
         objects = {name: model.objects.get(pk=pks[name]) for name, model in SITE_OBJECTS.items()}
-        return cls(content=ContentBuilder(), **objects)
+        return cls(content=ApiContent(), **objects)
 
     def republish_faq(self, *, extra_helplines=(), extra_citations=()) -> FAQPage:
         """Publish a new revision of the nl FAQ with extra help-lines/citations linked."""
@@ -338,7 +177,7 @@ class Site:
         return self.campaign
 
 
-def build_site(content: ContentBuilder) -> dict[str, int]:
+def build_site(content: ApiContent) -> dict[str, int]:
     """Build the standard site; returns the pks of its objects (see ``Site``)."""
     hl_247 = content.helpline("child-focus-116000", "Hulplijn 116000")
     hl_247_fr = content.translate_snippet(
@@ -351,7 +190,7 @@ def build_site(content: ContentBuilder) -> dict[str, int]:
             ("phone", "+3224754411", "Bel ons tijdens de kantooruren"),
             ("email", "hulp@example.org", "Mail ons"),
         ),
-        always_open=False,
+        available_24_7=False,
         hours=[(day, "09:00", "17:00") for day in range(5)],
         anonymous_possible=False,
     )
@@ -408,7 +247,7 @@ def site_pks(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         cache.clear()
         with transaction.atomic():
-            pks = build_site(ContentBuilder())
+            pks = build_site(ApiContent())
             yield pks
             transaction.set_rollback(True)
         cache.clear()

@@ -1,6 +1,6 @@
 """A body that references help-lines or citations by impossible ids still answers (they are skipped)."""
 
-from tests.api.conftest import question, section
+from tests.content import question, section
 
 
 def test_impossible_ids_in_a_body_are_skipped(content, api):

@@ -2,14 +2,7 @@
 
 from django.core.management import call_command
 
-SEED_QUESTIONS = [
-    "Waarom is de 'Schat je schatje'- campagne belangrijk?",
-    "Kan ik de beelden weer verwijderen?",
-    "Hoe zijn de waarden berekend?",
-    "Wat doet Child Focus tegen seksuele uitbuiting van kinderen?",
-    "Waarom nu?",
-    "Wat als ik iets concreet te melden heb?",
-]
+from tests.content import SEED_QUESTIONS
 
 
 def questions(body: dict) -> list[dict]:

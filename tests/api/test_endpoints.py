@@ -5,14 +5,8 @@ import datetime as dt
 import pytest
 
 from cms.pages.models import FAQPage
-from tests.api.conftest import (
-    CSL_JSON,
-    CSL_SCHEMA_PATH,
-    REFERENCE_CSL_SCHEMA_PATH,
-    at,
-    question,
-    section,
-)
+from tests.api.conftest import CSL_JSON, CSL_SCHEMA_PATH, REFERENCE_CSL_SCHEMA_PATH, at
+from tests.content import question, section
 
 TRANSLATIONS_OF_CAMPAIGN = [
     {"locale": "en", "slug": "schat-je-schatje"},
@@ -545,7 +539,7 @@ def test_helpline_open_now_uses_its_own_time_zone(site, api):
     site.content.helpline(
         "new-york-line",
         "New York line",
-        always_open=False,
+        available_24_7=False,
         time_zone="America/New_York",
         hours=[(0, "09:00", "17:00")],
     )

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.api.conftest import API, PROBLEM_JSON, assert_problem
+from tests.users import logged_in, make_user
 
 LISTS = ["/campaigns/", "/faqs/", "/helplines/", "/citations/"]
 
@@ -210,7 +211,7 @@ def assert_405(response, method: str) -> None:
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-def test_writing_methods_are_405_problems(site, strict_client, client, api, django_user_model, method):
+def test_writing_methods_are_405_problems(site, strict_client, client, api, method):
     paths = ["/", "/locales/", "/search/?q=kind", *LISTS, *details(site)]
     for path in paths:
         response = getattr(strict_client, method)(
@@ -218,7 +219,7 @@ def test_writing_methods_are_405_problems(site, strict_client, client, api, djan
         )
         assert_405(response, method)
     # And from a browser with a logged-in editor's session.
-    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", "not-real"))
+    logged_in(client, make_user("admin", superuser=True))
     assert_405(getattr(client, method)(API + "/faqs/veelgestelde-vragen/"), method)
     assert api.json("/faqs/veelgestelde-vragen/")["title"] == "Veelgestelde vragen"
 

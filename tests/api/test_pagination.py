@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from cms.snippets.models import SourceCitation
-from tests.api.conftest import API, question, section
+from tests.api.conftest import API
+from tests.content import question, section
 
 BASE = "http://testserver" + API
 

@@ -12,16 +12,8 @@ from django.db import transaction
 from django.test import override_settings
 
 from cms.pages.models import CampaignKeyDate, CampaignPage
-from tests.api.conftest import (
-    Api,
-    ContentBuilder,
-    Site,
-    build_site,
-    count_queries,
-    publish,
-    question,
-    section,
-)
+from tests.api.conftest import Api, ApiContent, Site, build_site, count_queries
+from tests.content import publish, question, section
 
 ENDPOINTS = {
     "index": ("/", {}),
@@ -88,7 +80,7 @@ def add_lots_of_content(site: Site) -> None:
                 ("email", f"lijn{i}@example.org", "Mail"),
                 ("chat", f"https://example.org/chat/{i}", "Chat"),
             ),
-            always_open=i % 2 == 0,
+            available_24_7=i % 2 == 0,
             hours=[(day, "09:00", "12:00") for day in range(7)]
             + [(day, "13:00", "17:00") for day in range(5)],
         )
@@ -162,7 +154,7 @@ def query_counts(django_db_setup, django_db_blocker) -> dict[str, tuple[int, int
         override_settings(BAKEN_API_RESPONSE_CACHE=False),
         transaction.atomic(),
     ):
-        content = ContentBuilder()
+        content = ApiContent()
         site = Site.load(build_site(content))
         add_links(site)
         api = Api(Client())

@@ -1,6 +1,6 @@
 """Search reads only the best-ranked pages, whatever the number a common word matches."""
 
-from tests.api.conftest import question, section
+from tests.content import question, section
 
 
 def test_search_scores_the_questions_of_the_best_ranked_pages_only(content, api, settings):
