@@ -3,16 +3,24 @@
 Invariants:
 - No authentication and no permissions: an admin session (or any credential) unlocks nothing.
 - No parsers: the API reads no request body.
-- JSON only; ``?format=`` never picks a renderer (it is an ordinary, validated query parameter).
+- JSON only; ``?format=`` never picks a renderer (it is an ordinary, validated query parameter),
+  and ``Accept`` only decides between that JSON and a 406: its parameters (``indent=4``) change
+  nothing, so a body never depends on ``Accept`` (the response cache relies on it).
+- Absolute URLs in bodies (``next``, ``previous``, the index) start with :func:`public_origin`:
+  ``BAKEN_PUBLIC_API_BASE_URL`` when set, else the request's scheme and validated host.
 - Every error is problem+json, in English, whatever language the content is served in.
 
 Wagtail's admin and wagtail-localize's editor are built on DRF too; they keep DRF's defaults.
 """
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import translation
+from django.utils.encoding import escape_uri_path, iri_to_uri
+from django.utils.http import urlencode
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.parsers import BaseParser
@@ -29,6 +37,14 @@ from api.schema import PublicAPISchema
 ERROR_LANGUAGE = "en"
 
 
+class PublicJSONRenderer(JSONRenderer):
+    """DRF's JSON, always compact: ``Accept: application/json; indent=4`` is served the same bytes
+    as ``Accept: application/json`` (and the same ETag)."""
+
+    def get_indent(self, accepted_media_type, renderer_context):
+        return None
+
+
 class PublicContentNegotiation(DefaultContentNegotiation):
     """DRF's negotiation without the ``?format=`` override (``format`` means CSL on citations)."""
 
@@ -39,6 +55,90 @@ class PublicContentNegotiation(DefaultContentNegotiation):
         DEFAULTS,
         IMPORT_STRINGS,
     )
+
+
+class _AcceptOnly:
+    """What DRF's negotiation reads of a request: its Accept header (``?format=`` is no override)."""
+
+    query_params: dict = {}
+
+    def __init__(self, accept: str | None):
+        self.headers = {} if accept is None else {"accept": accept}
+
+
+_ALWAYS_JSON = frozenset({"*/*", "application/json"})
+# Verdicts remembered per raw Accept value (clients send few distinct ones). Bounded whatever
+# clients send: at most ACCEPT_MEMO_ENTRIES values of at most ACCEPT_MEMO_CHARS characters; a
+# longer value is negotiated every time. A full table holds about 103 KiB (measured with
+# tracemalloc after 20,000 distinct values, tests/test_cache_answers_as_full_stack.py), so
+# under 128 KiB whatever is sent.
+ACCEPT_MEMO_ENTRIES = 256
+ACCEPT_MEMO_CHARS = 256
+
+
+def _negotiates_json(accept: str) -> bool:
+    try:
+        # The stubs want a DRF Request; the negotiation reads only these two attributes of it.
+        PublicContentNegotiation().select_renderer(
+            _AcceptOnly(accept),  # type: ignore[arg-type]
+            [PublicJSONRenderer()],
+        )
+    except Exception:  # NotAcceptable, or anything the negotiation would refuse
+        return False
+    return True
+
+
+_remembered_negotiation = functools.lru_cache(maxsize=ACCEPT_MEMO_ENTRIES)(_negotiates_json)
+
+
+def accepts_json(request) -> bool:
+    """Whether the public views' content negotiation picks their JSON for this request; when it
+    does not, they answer 406. The same negotiation, so the response cache can tell without
+    entering a view. (An absent Accept means any type; an empty one accepts none, as in DRF.)"""
+    accept = request.META.get("HTTP_ACCEPT")
+    if accept is None or accept in _ALWAYS_JSON:
+        return True
+    if len(accept) <= ACCEPT_MEMO_CHARS:
+        return _remembered_negotiation(accept)
+    return _negotiates_json(accept)
+
+
+def public_origin(request) -> str:
+    """Where absolute URLs in response bodies start: ``BAKEN_PUBLIC_API_BASE_URL`` when set (e.g.
+    ``https://content.example.org``), else the request's scheme and host.
+
+    The host is always validated against ALLOWED_HOSTS first (``DisallowedHost`` otherwise), so no
+    body ever names a host Django would refuse. Remembered on the request.
+    """
+    request = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    origin = getattr(request, "baken_origin", None)
+    if origin is None:
+        host = request.get_host()
+        configured = settings.BAKEN_PUBLIC_API_BASE_URL
+        origin = configured.rstrip("/") if configured else f"{request.scheme}://{host}"
+        request.baken_origin = origin
+    return origin
+
+
+def absolute_url(request, path: str) -> str:
+    """``path`` (absolute and already escaped, e.g. from ``reverse``) under the public origin."""
+    return iri_to_uri(public_origin(request) + path)
+
+
+class PublicLinks:
+    """The request as ``api.pagination.Page`` sees it: its own URL under the public origin, with
+    the query rebuilt from the parameters as Django decoded them (sorted), so the link depends on
+    exactly what the response cache keys on, never on how the raw query was spelled."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def build_absolute_uri(self, location: str | None = None) -> str:
+        if location is not None:
+            return absolute_url(self.request, location)
+        query = urlencode(sorted(self.request.GET.lists()), doseq=True)
+        path = escape_uri_path(self.request.path)  # as Django's own build_absolute_uri()
+        return absolute_url(self.request, path) + (f"?{query}" if query else "")
 
 
 # For the type checker the mixin is the APIView it is always mixed into (so that super() and the
@@ -57,7 +157,7 @@ class PublicAPIBehaviour(_MixinBase):
     authentication_classes: Sequence[type[BaseAuthentication]] = []
     permission_classes: Sequence[type[BasePermission]] = []
     parser_classes: Sequence[type[BaseParser]] = []
-    renderer_classes: Sequence[type[BaseRenderer]] = [JSONRenderer]
+    renderer_classes: Sequence[type[BaseRenderer]] = [PublicJSONRenderer]
     content_negotiation_class: type[BaseContentNegotiation] = PublicContentNegotiation
 
     def dispatch(self, request, *args, **kwargs):
@@ -74,8 +174,8 @@ class PublicAPIBehaviour(_MixinBase):
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code >= 400:
             # Views with other renderers (the OpenAPI document's YAML) still answer errors in JSON.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = response.get("Content-Type", JSONRenderer.media_type)
+            request.accepted_renderer = PublicJSONRenderer()
+            request.accepted_media_type = response.get("Content-Type", PublicJSONRenderer.media_type)
         return super().finalize_response(request, response, *args, **kwargs)
 
 

@@ -31,19 +31,21 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "baken:api:v1"
 # Part of every entry and memo key: bumped when their stored shape changes, so servers of
 # different releases sharing one Redis never read each other's entries.
-FORMAT = 3
+FORMAT = 4
 FAMILIES = ("pages", "helplines", "citations")
 # Headers that are decided per answer, never replayed from an entry.
 _NOT_STORED = frozenset({"cache-control", "set-cookie", "date", "expires"})
@@ -264,13 +266,36 @@ def bump_after_commit(families) -> None:
 # --- entries -----------------------------------------------------------------------------------
 
 
-def entry_key(*, path: str, query: list[tuple[str, str]], language: str) -> str:
-    raw = "\n".join([path, language, *(f"{name}={value}" for name, value in sorted(query))])
+def entry_key(*, path: str, query: list[tuple[str, str]], language: str, origin: str = "") -> str:
+    """Everything of a request that can change a cached body: the path, the query parameters (as
+    decoded; repeated ones are refused with a 400, so their order cannot matter), the served
+    language and the origin of the body's absolute URLs (``api.base.public_origin``).
+
+    ``Accept`` is not part of it: it only decides between the one JSON body and a 406, which is
+    decided before an entry is used (``CachedResponseMiddleware``). The conditional headers only
+    choose between 200, 304 and 412, per request.
+    """
+    raw = "\n".join([origin, path, language, *(f"{name}={value}" for name, value in sorted(query))])
     return f"{PREFIX}:response:{FORMAT}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-@functools.lru_cache(maxsize=4096)
-def _entry_key_for(path: str, query_string: str, accept_language: str) -> str:
+# The lookup table from raw request values to entry keys (path, query string, Accept-Language,
+# origin). Its memory has a bound that no flood of distinct values can exceed: at most
+# KEY_MEMO_ENTRIES entries, each of inputs of at most KEY_MEMO_INPUT_CHARS characters in all
+# (longer inputs are keyed every time, never remembered). Measured with tracemalloc after
+# 100,000 distinct Accept-Language values (tests/test_cache_answers_as_full_stack.py): 4,096
+# entries at the input limit hold 3.5 MiB (about 890 bytes an entry), with 40-character values
+# 1.7 MiB; so under 5 MiB per process whatever is sent.
+KEY_MEMO_ENTRIES = 4096
+KEY_MEMO_INPUT_CHARS = 512
+
+
+@functools.lru_cache(maxsize=KEY_MEMO_ENTRIES)
+def _entry_key_for(path: str, query_string: str, accept_language: str, origin: str = "") -> str:
+    return _compute_entry_key(path, query_string, accept_language, origin)
+
+
+def _compute_entry_key(path: str, query_string: str, accept_language: str, origin: str) -> str:
     from django.http import QueryDict
 
     from api.languages import choose_language
@@ -286,13 +311,24 @@ def _entry_key_for(path: str, query_string: str, accept_language: str) -> str:
         path=path,
         query=[(name, value) for name, values in query.lists() for value in values],
         language=language.code,
+        origin=origin,
     )
 
 
 def request_entry_key(request) -> str:
-    return _entry_key_for(
-        request.path, request.META.get("QUERY_STRING", ""), request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    """The entry key of a request whose host is valid (``api.base.public_origin`` checks it)."""
+    from api.base import public_origin
+
+    request = getattr(request, "_request", request)
+    inputs = (
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+        public_origin(request),
     )
+    if sum(map(len, inputs)) <= KEY_MEMO_INPUT_CHARS:
+        return _entry_key_for(*inputs)
+    return _compute_entry_key(*inputs)
 
 
 class _LocalEntries:
@@ -371,23 +407,51 @@ def lookup(key: str, request=None) -> dict | None:
     return entry
 
 
-def mark_for_storage(response, *, key: str, versions: dict, valid_until: dt.datetime) -> None:
-    """Let ``CachedResponseMiddleware`` store this response once every middleware has seen it."""
-    response.baken_cache_entry = (key, versions, valid_until)
+def mark_for_storage(
+    response, *, key: str, versions: dict, valid_until: dt.datetime, transition: dt.datetime
+) -> None:
+    """Let ``CachedResponseMiddleware`` store this response once every middleware has seen it.
+
+    ``valid_until`` ends the entry (at most ``BAKEN_API_RESPONSE_CACHE_TIMEOUT`` away);
+    ``transition`` is the next change by the clock, which bounds its ``Cache-Control``.
+    """
+    response.baken_cache_entry = (key, versions, valid_until, transition)
+    # The headers the view gave it; those added later come from the inner middleware.
+    response.baken_view_headers = frozenset(name.lower() for name in response.headers)
 
 
-def store(key: str, response: HttpResponse, *, versions: dict, valid_until: dt.datetime) -> None:
+def store(
+    key: str,
+    response: HttpResponse,
+    *,
+    versions: dict,
+    valid_until: dt.datetime,
+    transition: dt.datetime | None = None,
+) -> None:
     seconds = int((valid_until - timezone.now()).total_seconds())
     timeout = min(settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT, seconds)
     if timeout <= 0:
         return
     headers = [(name, value) for name, value in response.items() if name.lower() not in _NOT_STORED]
+    view_headers = getattr(response, "baken_view_headers", None)
+    validators = getattr(response, "baken_validators", None) or {
+        "etag": response.get("ETag"),
+        "last_modified": response.get("Last-Modified"),
+    }
     entry = {
         "versions": versions,
         "valid_until": valid_until,
+        "transition": transition if transition is not None else valid_until,
         "content": response.content,
         "headers": headers,
-        "validators": {"etag": response.get("ETag"), "last_modified": response.get("Last-Modified")},
+        # Added by the middleware a hit skips; a 304 or 412 answered from the entry carries them
+        # too, as one answered by the view does.
+        "middleware_headers": [
+            (name, value)
+            for name, value in headers
+            if view_headers is not None and name.lower() not in view_headers
+        ],
+        "validators": validators,
     }
     try:
         _store().set(key, pickle.dumps(entry), timeout)
@@ -398,29 +462,56 @@ def store(key: str, response: HttpResponse, *, versions: dict, valid_until: dt.d
 
 
 def as_response(entry: dict, request) -> HttpResponse:
-    """The stored answer, or a 304 when the client's validators match it."""
+    """The stored answer, or the 304 or 412 the request's preconditions call for: the same
+    status, body and headers as the view would give (api/conditional.py)."""
     from api import conditional
 
-    etag = entry["validators"]["etag"]
-    if conditional.not_modified(request, etag=etag, last_modified=entry["validators"]["last_modified"]):
-        response: HttpResponse = HttpResponseNotModified()
-        for name, value in entry["headers"]:
-            if name in conditional.NOT_MODIFIED_HEADERS:
-                response[name] = value
+    validators = entry["validators"]
+    outcome = conditional.evaluate(request, validators)
+    response: HttpResponse
+    if outcome == conditional.PRECONDITION_FAILED:
+        response = conditional.precondition_failed()
     else:
-        response = HttpResponse(entry["content"])
-        for name, value in entry["headers"]:
-            response[name] = value
-    response["Cache-Control"] = conditional.cache_control_header(entry["valid_until"])
+        if outcome == conditional.NOT_MODIFIED:
+            response = conditional.not_modified_response(entry["headers"])
+        else:
+            response = HttpResponse(entry["content"])
+            for name, value in entry["headers"]:
+                response[name] = value
+        response["Cache-Control"] = conditional.cache_control_header(entry["transition"])
+        now = int(time.time())
+        if validators.get("stamp", 0) > now:  # built on a server whose clock runs ahead
+            response["Last-Modified"] = http_date(now)
+        if outcome is None:
+            return response
+    for name, value in entry["middleware_headers"]:
+        # As CommonMiddleware sets it, for this answer's own body.
+        response[name] = str(len(response.content)) if name.lower() == "content-length" else value
     return response
 
 
-class CachedResponseMiddleware:
-    """Answers repeated public API reads from the shared cache before any other work is done.
+def _disallowed_host(request, error: DisallowedHost) -> HttpResponse:
+    from api.errors import problem_response
 
-    Only GET/HEAD reads of the public endpoints. Placed right after SecurityMiddleware (which
-    must still redirect plain HTTP), so a hit skips every other middleware; entries keep the
-    headers those middlewares added when the response was first built.
+    # Logged as Django logs the DisallowedHost it would have raised further in.
+    logging.getLogger("django.security.DisallowedHost").error(
+        str(error), extra={"status_code": 400, "request": request}
+    )
+    return problem_response(400, "This server does not answer for the host named in the request.")
+
+
+class CachedResponseMiddleware:
+    """Answers repeated public API reads from the shared cache before any other work is done —
+    but only what the full stack would answer.
+
+    For every API request, first the Host is validated against ALLOWED_HOSTS (a problem+json 400
+    when it is not allowed, whether or not the answer is cached). Then, for GET/HEAD reads of the
+    public endpoints, a request whose Accept the views would refuse (406) goes on to them, so it
+    gets exactly their answer; any other is looked up by ``request_entry_key``, which holds every
+    input that changes a body. Placed right after SecurityMiddleware (which must still redirect
+    plain HTTP), so a hit skips every other middleware; entries keep the headers those middlewares
+    added when the response was first built. A hit costs these header checks, the key (remembered
+    per raw value) and one round trip to the shared cache: no database query.
     """
 
     EXCLUDED = ("/api/v1/preview/", "/api/v1/schema/", "/api/v1/docs/")
@@ -429,11 +520,20 @@ class CachedResponseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        from api.base import accepts_json, public_origin
+
+        try:
+            public_origin(request)
+        except DisallowedHost as error:
+            return _disallowed_host(request, error)
         if not (
             enabled()
             and request.method in ("GET", "HEAD")
             and request.path.startswith("/api/v1/")
             and not request.path.startswith(self.EXCLUDED)
+            and accepts_json(request)
         ):
             return self.get_response(request)
         entry = lookup(request_entry_key(request), request)
@@ -442,8 +542,8 @@ class CachedResponseMiddleware:
         response = self.get_response(request)
         pending = getattr(response, "baken_cache_entry", None)
         if pending is not None and response.status_code == 200:
-            key, versions, valid_until = pending
-            store(key, response, versions=versions, valid_until=valid_until)
+            key, versions, valid_until, transition = pending
+            store(key, response, versions=versions, valid_until=valid_until, transition=transition)
         return response
 
 
@@ -465,20 +565,28 @@ setting_changed.connect(forget_process_state, dispatch_uid="baken-response-cache
 
 
 def next_transition(*, versions: dict | None, now: dt.datetime) -> dt.datetime:
-    """The next scheduled go-live/expiry or opening-hours boundary, memoised per content version."""
+    """The next scheduled go-live/expiry or opening-hours boundary, memoised per content version,
+    but at most ``BAKEN_API_RESPONSE_CACHE_TIMEOUT`` away: how long a value derived now may be kept."""
     horizon = now + dt.timedelta(seconds=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
+    return min(upcoming_transition(versions=versions, now=now), horizon)
+
+
+def upcoming_transition(*, versions: dict | None, now: dt.datetime) -> dt.datetime:
+    """The next scheduled go-live/expiry or opening-hours boundary itself (at most a year away),
+    which ``Cache-Control`` must not reach past. Memoised per content version whether or not
+    responses or other lookups are cached (``BAKEN_API_MEMOS``): it is read for every answer."""
     if not versions:  # the cache is unreachable: nothing to key a memo on
-        return min(_compute_next_transition(now), horizon)
+        return _compute_next_transition(now)
     key = f"{PREFIX}:next-transition:{FORMAT}:{version_tag(versions, *sorted(versions))}"
     memo = shared_get(key)
     # Only a moment computed at or before ``now`` tells what happens next from ``now``: one computed
     # later (by a request that started later, or on a server whose clock runs ahead) may have
     # stepped over a transition this request must still honour.
     if memo is not None and memo[0] <= now < memo[1]:
-        return min(memo[1], horizon)
+        return memo[1]
     moment = _compute_next_transition(now)
     shared_set(key, (now, moment), timeout=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
-    return min(moment, horizon)
+    return moment
 
 
 def _compute_next_transition(now: dt.datetime) -> dt.datetime:

@@ -1,5 +1,7 @@
 """Public read API v1 views. Query logic lives in ``api.selectors``; shapes in ``api.serializers``."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
@@ -22,7 +24,7 @@ from api import (
     scheduling,
     selectors,
 )
-from api.base import PublicAPIBehaviour, PublicAPIView
+from api.base import PublicAPIBehaviour, PublicAPIView, PublicLinks, absolute_url
 from api.contract import represent, represent_many
 from api.errors import problem_response
 from api.languages import choose_language, content_languages, fallback_chain
@@ -158,6 +160,7 @@ class PublicAPIMixin(PublicAPIBehaviour):
                 key=response_cache.request_entry_key(request),
                 versions={family: self.versions[family] for family in self.cache_families},
                 valid_until=self.valid_until,
+                transition=self.transition,
             )
         return response
 
@@ -176,8 +179,14 @@ class PublicAPIMixin(PublicAPIBehaviour):
             versions = self.versions = response_cache.current_versions()
         scheduling.publish_if_due(now=now, versions=versions)
         self.visibility = selectors.current_visibility(now=now, versions=versions)
+        # The next change by the clock alone: no cache may keep this answer past it (Cache-Control),
+        # and the shared response cache keeps it at most until then (and for at most its timeout).
+        self.transition = response_cache.upcoming_transition(versions=versions, now=self.visibility.now)
         self.valid_until = (
-            response_cache.next_transition(versions=versions, now=self.visibility.now)
+            min(
+                self.transition,
+                self.visibility.now + dt.timedelta(seconds=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT),
+            )
             if response_cache.enabled()
             else None
         )
@@ -199,9 +208,7 @@ class PublicAPIMixin(PublicAPIBehaviour):
         if "Accept-Language" not in vary:
             response["Vary"] = ", ".join([*vary, "Accept-Language"])
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            return conditional.make_cacheable(
-                request, response, valid_until=getattr(self, "valid_until", None)
-            )
+            return conditional.make_cacheable(request, response, transition=getattr(self, "transition", None))
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -215,7 +222,10 @@ class PublicAPIMixin(PublicAPIBehaviour):
 
     def page(self, count: int) -> Page:
         return Page(
-            request=self.request, count=count, limit=self.params["limit"], offset=self.params["offset"]
+            request=PublicLinks(self.request),
+            count=count,
+            limit=self.params["limit"],
+            offset=self.params["offset"],
         )
 
 
@@ -230,9 +240,9 @@ class IndexView(PublicAPIMixin, APIView):
     )
     def get(self, request):
         names = ["locales", "campaigns", "faqs", "helplines", "citations", "search"]
-        endpoints = {name: request.build_absolute_uri(reverse(f"api:{name}-list")) for name in names}
-        endpoints["schema"] = request.build_absolute_uri(reverse("api:schema"))
-        endpoints["docs"] = request.build_absolute_uri(reverse("api:docs"))
+        endpoints = {name: absolute_url(request, reverse(f"api:{name}-list")) for name in names}
+        endpoints["schema"] = absolute_url(request, reverse("api:schema"))
+        endpoints["docs"] = absolute_url(request, reverse("api:docs"))
         return Response({"endpoints": endpoints})
 
 

@@ -66,10 +66,12 @@ def availability(live_server, locale: str) -> dict:
     return api_get(live_server, helpline_path(locale))["availability"]
 
 
-def cache_key(locale: str) -> str:
+def cache_key(live_server, locale: str) -> str:
     from api.response_cache import entry_key
 
-    return entry_key(path=f"/api/v1/helplines/{SLUG}/", query=[("locale", locale)], language=locale)
+    return entry_key(
+        path=f"/api/v1/helplines/{SLUG}/", query=[("locale", locale)], language=locale, origin=live_server.url
+    )
 
 
 def walk(context, live_server, username: str, steps, shot) -> None:
@@ -85,12 +87,10 @@ def open_more_actions(page):
 
 @pytest.mark.django_db(transaction=True)
 def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
-    restore_migration_data, live_server, django_user_model, settings, chromium_executable
+    restore_migration_data, live_server, settings, chromium_executable
 ):
-    from django.contrib.auth.models import Group
-    from wagtail.users.models import UserProfile
-
     from cms import roles
+    from tests.users import make_user, prefer_language
 
     # The response cache is on, as in production: the approval must invalidate the cached answers.
     settings.BAKEN_API_RESPONSE_CACHE = True
@@ -98,20 +98,16 @@ def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
 
     call_command("load_demo_content", verbosity=0)
     for username, group in (("eva", roles.EDITORS), ("rita", roles.REVIEWERS)):
-        user = django_user_model.objects.create_user(
-            username=username, email=f"{username}@example.org", password=PASSWORD, first_name=username.title()
-        )
-        user.groups.add(Group.objects.get(name=group))
         # The admin speaks the default locale (Dutch) unless a user chooses otherwise; these two
         # chose English, so the steps below read as Wagtail's own English texts.
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = "en"
-        profile.save()
+        prefer_language(make_user(username, group, password=PASSWORD), "en")
 
     for locale in LOCALES:
         assert availability(live_server, locale)["always_open"] is True, locale
         # The old answer is now in the response cache: only an invalidation lets the new one through.
-        assert caches[settings.BAKEN_API_RESPONSE_CACHE_ALIAS].get(cache_key(locale)) is not None, locale
+        assert (
+            caches[settings.BAKEN_API_RESPONSE_CACHE_ALIAS].get(cache_key(live_server, locale)) is not None
+        ), locale
 
     screenshots = screenshots_in(ARTIFACTS)
     expect.set_options(timeout=TIMEOUT_MS)

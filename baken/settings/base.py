@@ -241,10 +241,14 @@ BAKEN_API_CACHE_STALE_IF_ERROR = env.int("BAKEN_API_CACHE_STALE_IF_ERROR", defau
 BAKEN_PREVIEW_CLIENT_URLS = env.dict("BAKEN_PREVIEW_CLIENT_URLS", default={})
 BAKEN_PREVIEW_TTL_SECONDS = env.int("BAKEN_PREVIEW_TTL_SECONDS", default=3600)
 
-# CDN purge on publish (off by default): the public base URL of the API and a Wagtail
-# frontend-cache backend, e.g. BAKEN_CDN_PURGE_LOCATION=http://varnish:8000 (HTTP PURGE) or
-# BAKEN_CDN_CLOUDFLARE_ZONE_ID + BAKEN_CDN_CLOUDFLARE_TOKEN.
+# The public base URL of the API, e.g. https://content.example.org (without /api/v1/): absolute
+# URLs in response bodies (next, previous, the index) start with it, whatever Host a request
+# names (api/base.py: public_origin); unset, they start with the request's validated host.
+# It also names the URLs a CDN purge sends.
 BAKEN_PUBLIC_API_BASE_URL = env("BAKEN_PUBLIC_API_BASE_URL", default="")
+# CDN purge on publish (off by default): BAKEN_PUBLIC_API_BASE_URL and a Wagtail frontend-cache
+# backend, e.g. BAKEN_CDN_PURGE_LOCATION=http://varnish:8000 (HTTP PURGE) or
+# BAKEN_CDN_CLOUDFLARE_ZONE_ID + BAKEN_CDN_CLOUDFLARE_TOKEN.
 WAGTAILFRONTENDCACHE = {}
 if env("BAKEN_CDN_PURGE_LOCATION", default=""):
     WAGTAILFRONTENDCACHE["http"] = {
