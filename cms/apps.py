@@ -9,10 +9,15 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cms.change_log.triggers import install_after_migrate as install_change_log_triggers
         from cms.localize_segments import install as install_translation_editor_labels
         from cms.signal_handlers import ensure_content_locales
         from cms.translation_gate import install_save_target_guard
 
         post_migrate.connect(ensure_content_locales, sender=self)
+        # After every migrate, put the triggers back: a SQLite migration that rebuilds a table drops them.
+        post_migrate.connect(
+            install_change_log_triggers, sender=self, dispatch_uid="baken-change-log-triggers"
+        )
         install_save_target_guard()
         install_translation_editor_labels()

@@ -1,5 +1,6 @@
 """Django's model registry for the ``cms`` app; the models themselves live in pages/ and snippets/."""
 
+from cms.change_log.models import ChangeLogEntry, ChangeLogHorizon
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage, HomePage
 from cms.snippets.models import (
     CitationType,
@@ -14,6 +15,8 @@ __all__ = [
     "CampaignHelpLine",
     "CampaignKeyDate",
     "CampaignPage",
+    "ChangeLogEntry",
+    "ChangeLogHorizon",
     "CitationType",
     "ContactPoint",
     "ContactType",
