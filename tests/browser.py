@@ -167,6 +167,19 @@ def screenshots_in(folder: Path):
     return shot
 
 
+def new_context(browser, *, viewport: dict, timeout_ms: int):
+    """A fresh browser context (one person's session) of this size, waiting at most ``timeout_ms``
+    for any one action."""
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(timeout_ms)
+    return context
+
+
+def screenshot_names(steps) -> list[str]:
+    """The file names :func:`screenshots_in` gives the shots of these steps, taken in this order."""
+    return [f"{n:02d}-{name}.png" for n, name in enumerate(steps, 1)]
+
+
 def log_in(context, base_url: str, username: str, password: str):
     """Sign in on the admin's login page.
 

@@ -102,6 +102,38 @@ def empty_cache():
 
 
 @pytest.fixture
+def response_cache_on(settings):
+    """A fresh local-memory shared cache, with the API's response cache and memos on."""
+    import uuid
+
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+    settings.BAKEN_API_RESPONSE_CACHE = True
+    settings.BAKEN_API_MEMOS = True
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def refuse_queries(monkeypatch):
+    """``refuse_queries(message)``: from then on every query raises ``OperationalError(message)``,
+    as when the database cannot be reached; ``monkeypatch.undo()`` lets queries through again."""
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    def refuse_with(message: str) -> None:
+        def refuse(self, *args, **kwargs):
+            raise OperationalError(message)
+
+        monkeypatch.setattr(CursorWrapper, "execute", refuse)
+
+    return refuse_with
+
+
+@pytest.fixture
 def translated(content) -> dict:
     """An FAQ page and a help-line, each published in Dutch and in French."""
     tree = content.page_tree(translations=("fr",))

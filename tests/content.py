@@ -15,6 +15,7 @@ creating model rows by hand:
   :func:`question` items, which choose help-lines and citations (:func:`chosen`).
 - :meth:`ContentBuilder.page_tree` is the usual tree: home → campaign → FAQ (:class:`PageTree`).
 - What was stored is read back with :func:`questions`, :func:`item_values` and :func:`contact_points`.
+- What the admin's help-line add form posts is :func:`helpline_add_form`.
 
 The nl home is the default site's root page, so page links resolve (``/schat-je-schatje/``).
 ``SEED_FAQ`` is the campaign's original FAQ and ``SEED_QUESTIONS`` its questions. Snippet defaults
@@ -112,6 +113,44 @@ def contact_points(helpline: HelpLine) -> list[tuple[str, str, str]]:
         .order_by("sort_order")
         .values_list("contact_type", "value", "label")
     )
+
+
+# --- admin form data --------------------------------------------------------------------------------
+
+
+def helpline_add_form(name: str, slug: str, point: tuple[str, str, str], **fields) -> dict:
+    """What the admin's "Add help-line" form posts: one contact ``point`` (type, value, label), no
+    opening hours, free and open 24/7 in Europe/Brussels, in nl for BE, a review every 180 days;
+    ``fields`` add or replace form fields (``**{"action-publish": "action-publish"}``)."""
+    contact_type, value, label = point
+    return {
+        "name": name,
+        "slug": slug,
+        "organisation": "Child Focus",
+        "description": "",
+        "is_free": "on",
+        "available_24_7": "on",
+        "time_zone": "Europe/Brussels",
+        "languages": ["nl"],
+        "area_served": "BE",
+        "last_verified": "",
+        "review_interval_days": "180",
+        "contact_points-TOTAL_FORMS": "1",
+        "contact_points-INITIAL_FORMS": "0",
+        "contact_points-MIN_NUM_FORMS": "1",
+        "contact_points-MAX_NUM_FORMS": "1000",
+        "contact_points-0-id": "",
+        "contact_points-0-ORDER": "1",
+        "contact_points-0-DELETE": "",
+        "contact_points-0-contact_type": contact_type,
+        "contact_points-0-value": value,
+        "contact_points-0-label": label,
+        "opening_hours-TOTAL_FORMS": "0",
+        "opening_hours-INITIAL_FORMS": "0",
+        "opening_hours-MIN_NUM_FORMS": "0",
+        "opening_hours-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
 
 
 # --- the builder -------------------------------------------------------------------------------------
@@ -265,6 +304,17 @@ class ContentBuilder:
             live=live, **self._helpline_fields(slug, name, points, hours, code, fields)
         )
         return _kept(helpline, live=live, revision=revision)
+
+    def mondays_helpline(self, **fields) -> HelpLine:
+        """The 116000 help-line ("child-focus-116000", "Hulplijn 116000") open on Mondays only,
+        09:00–17:00 (not 24/7), with one phone number: 116000, "Bel gratis 116000"; ``fields``
+        change or add to that (``points=…``), as for :meth:`helpline`."""
+        defaults = {
+            "points": [("phone", "116000", "Bel gratis 116000")],
+            "available_24_7": False,
+            "hours": [(0, "09:00", "17:00")],
+        }
+        return self.helpline("child-focus-116000", "Hulplijn 116000", **{**defaults, **fields})
 
     def unsaved_helpline(
         self, slug=None, name=None, *, points=None, hours=None, code=None, **fields

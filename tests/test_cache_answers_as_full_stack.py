@@ -9,15 +9,14 @@ it gets uncached. One of them goes over real HTTP (``live_server``).
 
 import gc
 import tracemalloc
-import uuid
 from types import SimpleNamespace
 
 import pytest
 import requests
-from django.core.cache import cache
 from django.utils.http import parse_http_date
 
 from api import response_cache
+from tests.content import question, section
 
 HELPLINES = "/api/v1/helplines/?limit=1"
 SEARCH = "/api/v1/search/?q=melden&limit=1"
@@ -35,26 +34,6 @@ ODD = {
 }
 
 
-@pytest.fixture
-def response_cache_on(settings):
-    """A fresh local-memory shared cache, with the response cache and memos on."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
-    }
-    settings.BAKEN_API_RESPONSE_CACHE = True
-    settings.BAKEN_API_MEMOS = True
-    yield
-    cache.clear()
-
-
-def _question(text: str, answer: str) -> dict:
-    return {
-        "type": "item",
-        "id": str(uuid.uuid4()),
-        "value": {"question": text, "anchor": "", "answer": answer, "helplines": [], "citations": []},
-    }
-
-
 def _build(content) -> None:
     """Two help-lines (a list with a ``next`` link at limit=1) and an FAQ with three questions to
     find with ``melden`` (a search with a ``next`` link)."""
@@ -66,18 +45,12 @@ def _build(content) -> None:
         "veelgestelde-vragen",
         "Veelgestelde vragen",
         sections=[
-            {
-                "type": "section",
-                "id": str(uuid.uuid4()),
-                "value": {
-                    "heading": "Hulp",
-                    "questions": [
-                        _question("Waar kan ik melden?", "<p>Melden kan bij het café om de hoek.</p>"),
-                        _question("Wie kan melden?", "<p>Iedereen kan melden, ook in een café.</p>"),
-                        _question("Moet ik melden?", "<p>Melden helpt.</p>"),
-                    ],
-                },
-            }
+            section(
+                "Hulp",
+                question("Waar kan ik melden?", "<p>Melden kan bij het café om de hoek.</p>"),
+                question("Wie kan melden?", "<p>Iedereen kan melden, ook in een café.</p>"),
+                question("Moet ik melden?", "<p>Melden helpt.</p>"),
+            )
         ],
     )
 
@@ -310,13 +283,8 @@ def _http_signature(response: requests.Response) -> tuple:
 
 @pytest.mark.django_db(transaction=True)
 def test_over_real_http_odd_requests_first_do_not_change_what_plain_ones_get(
-    restore_migration_data, live_server, content, settings
+    restore_migration_data, live_server, content, settings, response_cache_on
 ):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
-    }
-    settings.BAKEN_API_RESPONSE_CACHE = True
-    settings.BAKEN_API_MEMOS = True
     _build(content)  # committed: this test's transactions are real
     base = live_server.url
     port = base.rsplit(":", 1)[1]

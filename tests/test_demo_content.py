@@ -266,29 +266,15 @@ def test_a_copy_of_the_repository_with_nothing_beside_it_loads_the_demo(tmp_path
         "DJANGO_SETTINGS_MODULE": "baken.settings.dev",
         "DATABASE_URL": f"sqlite:///{clone / 'db.sqlite3'}",
     }
+
+    def manage(*command: str, timeout: int) -> subprocess.CompletedProcess:
+        run = [sys.executable, "manage.py", *command]
+        return subprocess.run(run, cwd=clone, env=env, capture_output=True, text=True, timeout=timeout)
+
     for command in (["migrate", "--noinput"], ["load_demo_content"]):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=clone,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        result = manage(*command, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
-    counted = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from cms.pages.models import FAQPage; print(FAQPage.objects.filter(live=True).count())",
-        ],
-        cwd=clone,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    count_live = "from cms.pages.models import FAQPage; print(FAQPage.objects.filter(live=True).count())"
+    counted = manage("shell", "-c", count_live, timeout=120)
+    counted.check_returncode()
     assert counted.stdout.strip().splitlines()[-1] == "3"

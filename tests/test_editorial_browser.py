@@ -18,7 +18,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 
-from tests.browser import headless_chromium, screenshots_in
+from tests.browser import headless_chromium, new_context, screenshot_names, screenshots_in
 from tests.browser import walk as browser_walk
 
 playwright_sync = pytest.importorskip(
@@ -112,8 +112,7 @@ def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
     screenshots = screenshots_in(ARTIFACTS)
     expect.set_options(timeout=TIMEOUT_MS)
     with headless_chromium(chromium_executable) as browser:
-        editor = browser.new_context(viewport=VIEWPORT)
-        editor.set_default_timeout(TIMEOUT_MS)
+        editor = new_context(browser, viewport=VIEWPORT, timeout_ms=TIMEOUT_MS)
         walk(editor, live_server, "eva", editor_submits_new_opening_hours, screenshots)
         editor.close()
 
@@ -121,8 +120,7 @@ def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
         for locale in LOCALES:
             assert availability(live_server, locale)["always_open"] is True, locale
 
-        reviewer = browser.new_context(viewport=VIEWPORT)
-        reviewer.set_default_timeout(TIMEOUT_MS)
+        reviewer = new_context(browser, viewport=VIEWPORT, timeout_ms=TIMEOUT_MS)
         walk(reviewer, live_server, "rita", reviewer_approves, screenshots)
         reviewer.close()
 
@@ -135,9 +133,7 @@ def test_editor_submits_new_hours_reviewer_approves_api_shows_them(
             after,
         )
 
-    assert [path.name for path in screenshots.taken] == [
-        f"{n:02d}-{name}.png" for n, name in enumerate(STEPS, 1)
-    ]
+    assert [path.name for path in screenshots.taken] == screenshot_names(STEPS)
     assert all(path.stat().st_size > 0 for path in screenshots.taken)
 
 

@@ -139,51 +139,53 @@ def test_text_without_questions_is_refused(text):
     assert str(caught.value) == "The text has no questions (a question is a line ending in “?”)."
 
 
-def test_question_with_an_empty_answer_is_refused():
+LONG_INTRO = "Deze pagina beantwoordt de vragen die ons het vaakst worden gesteld over de campagne."
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "FAQ\n\nKan ik de beelden weer verwijderen?\n\nWaarom nu?\nOmdat het kan.\n",
+            "Line 3: the question “Kan ik de beelden weer verwijderen?” has no answer.",
+            id="question-with-an-empty-answer",
+        ),
+        pytest.param(
+            "Waarom nu?\nOmdat het kan.\n\nWat als ik iets concreet te melden heb?\n\n\n",
+            "Line 4: the question “Wat als ik iets concreet te melden heb?” has no answer.",
+            id="last-question-with-an-empty-answer",
+        ),
+        pytest.param(
+            "Waarom nu?\nFAQ\nWat nu?\nDit.\n",
+            "Line 1: the question “Waarom nu?” has no answer.",
+            id="question-followed-by-a-heading-has-no-answer",
+        ),
+        pytest.param(
+            "FAQ\n\nVeelgestelde vragen over de campagne\n\nWaarom nu?\nOmdat het kan.\n",
+            "Line 3: text before the first question: “Veelgestelde vragen over de campagne”.",
+            id="text-before-the-first-question",
+        ),
+        pytest.param(
+            f"{LONG_INTRO}\nWaarom nu?\nOmdat het kan.\n",
+            f"Line 1: text before the first question: “{LONG_INTRO[:60]}”.",
+            id="text-before-the-first-question-is-quoted-up-to-sixty-characters",
+        ),
+        pytest.param(
+            "FAQ\n\nFAQ\n\nWaarom nu?\nOmdat het kan.\n",
+            "Line 3: the section “FAQ” has no questions.",
+            id="empty-section-between-sections",
+        ),
+        pytest.param(
+            "Waarom nu?\nOmdat het kan.\n\n# Meer vragen\n\n",
+            "The section “Meer vragen” has no questions.",
+            id="empty-last-section",
+        ),
+    ],
+)
+def test_malformed_text_is_refused_saying_where(text, message):
     with pytest.raises(FAQFormatError) as caught:
-        parse_faq("FAQ\n\nKan ik de beelden weer verwijderen?\n\nWaarom nu?\nOmdat het kan.\n")
-    assert str(caught.value) == "Line 3: the question “Kan ik de beelden weer verwijderen?” has no answer."
-
-
-def test_last_question_with_an_empty_answer_is_refused():
-    with pytest.raises(FAQFormatError) as caught:
-        parse_faq("Waarom nu?\nOmdat het kan.\n\nWat als ik iets concreet te melden heb?\n\n\n")
-    assert (
-        str(caught.value) == "Line 4: the question “Wat als ik iets concreet te melden heb?” has no answer."
-    )
-
-
-def test_question_followed_by_a_heading_has_no_answer():
-    with pytest.raises(FAQFormatError) as caught:
-        parse_faq("Waarom nu?\nFAQ\nWat nu?\nDit.\n")
-    assert str(caught.value) == "Line 1: the question “Waarom nu?” has no answer."
-
-
-def test_text_before_the_first_question_is_refused():
-    with pytest.raises(FAQFormatError) as caught:
-        parse_faq("FAQ\n\nVeelgestelde vragen over de campagne\n\nWaarom nu?\nOmdat het kan.\n")
-    assert (
-        str(caught.value) == "Line 3: text before the first question: “Veelgestelde vragen over de campagne”."
-    )
-
-
-def test_text_before_the_first_question_is_quoted_up_to_sixty_characters():
-    intro = "Deze pagina beantwoordt de vragen die ons het vaakst worden gesteld over de campagne."
-    with pytest.raises(FAQFormatError) as caught:
-        parse_faq(f"{intro}\nWaarom nu?\nOmdat het kan.\n")
-    assert str(caught.value) == f"Line 1: text before the first question: “{intro[:60]}”."
-
-
-def test_empty_section_between_sections_is_refused():
-    with pytest.raises(FAQFormatError) as caught:
-        parse_faq("FAQ\n\nFAQ\n\nWaarom nu?\nOmdat het kan.\n")
-    assert str(caught.value) == "Line 3: the section “FAQ” has no questions."
-
-
-def test_empty_last_section_is_refused():
-    with pytest.raises(FAQFormatError) as caught:
-        parse_faq("Waarom nu?\nOmdat het kan.\n\n# Meer vragen\n\n")
-    assert str(caught.value) == "The section “Meer vragen” has no questions."
+        parse_faq(text)
+    assert str(caught.value) == message
 
 
 def test_format_error_is_a_value_error():

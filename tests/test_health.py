@@ -1,5 +1,4 @@
 import pytest
-from django.db.utils import OperationalError
 
 
 def test_healthz_answers_without_database(client):
@@ -16,13 +15,8 @@ def test_readyz_reports_database_and_cache(client):
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_when_database_is_unreachable(client, monkeypatch):
-    from django.db.backends.utils import CursorWrapper
-
-    def broken_execute(self, *args, **kwargs):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(CursorWrapper, "execute", broken_execute)
+def test_readyz_is_503_when_database_is_unreachable(client, refuse_queries):
+    refuse_queries("connection refused")
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "unavailable: OperationalError"

@@ -21,28 +21,23 @@ def management_form(prefix: str, total: int, *, minimum: int = 0) -> dict[str, s
     }
 
 
-def contact_point_fields(index: int, contact_type: str, value: str, label: str) -> dict[str, str]:
-    prefix = f"contact_points-{index}"
+def inline_form_fields(formset: str, index: int, **values: str) -> dict[str, str]:
+    """One new row of an inline formset: no id, in position ``index``, not deleted, these values."""
+    row = f"{formset}-{index}"
     return {
-        f"{prefix}-id": "",
-        f"{prefix}-ORDER": str(index + 1),
-        f"{prefix}-DELETE": "",
-        f"{prefix}-contact_type": contact_type,
-        f"{prefix}-value": value,
-        f"{prefix}-label": label,
+        f"{row}-id": "",
+        f"{row}-ORDER": str(index + 1),
+        f"{row}-DELETE": "",
+        **{f"{row}-{name}": value for name, value in values.items()},
     }
+
+
+def contact_point_fields(index: int, contact_type: str, value: str, label: str) -> dict[str, str]:
+    return inline_form_fields("contact_points", index, contact_type=contact_type, value=value, label=label)
 
 
 def opening_hours_fields(index: int, weekday: int, opens: str, closes: str) -> dict[str, str]:
-    prefix = f"opening_hours-{index}"
-    return {
-        f"{prefix}-id": "",
-        f"{prefix}-ORDER": str(index + 1),
-        f"{prefix}-DELETE": "",
-        f"{prefix}-weekday": str(weekday),
-        f"{prefix}-opens": opens,
-        f"{prefix}-closes": closes,
-    }
+    return inline_form_fields("opening_hours", index, weekday=str(weekday), opens=opens, closes=closes)
 
 
 def helpline_post_data(*, opening_hours=(), contact_value="116 000", publish=True) -> dict:
@@ -190,54 +185,67 @@ def listed_names(response) -> list[str]:
     return sorted(str(obj) for obj in response.context["object_list"])
 
 
-def test_help_line_listing_without_filters(admin_client, listed_helplines):
-    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:list"))
+def get_listing(client, url_name: str, query=None):
+    """A snippet listing view's answer (200) to this query."""
+    response = client.get(reverse(url_name), query or {})
     assert response.status_code == 200
-    assert listed_names(response) == ["E-mail Child Focus", "Hulplijn 116000", "Nieuwe chatlijn"]
+    return response
 
 
-def test_help_line_listing_filtered_on_live(admin_client, listed_helplines):
-    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:list"), {"live": "true"})
-    assert response.status_code == 200
-    assert listed_names(response) == ["E-mail Child Focus", "Hulplijn 116000"]
-    assert "Nieuwe chatlijn" not in response.content.decode()
-
-    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:list"), {"live": "false"})
-    assert response.status_code == 200
-    assert listed_names(response) == ["Nieuwe chatlijn"]
-
-
-def test_help_line_listing_filtered_on_contact_type_and_shows_contact_summary(admin_client, listed_helplines):
-    response = admin_client.get(
-        reverse("wagtailsnippets_cms_helpline:list"),
-        {"contact_points__contact_type": "email", "live": "true"},
-    )
-    assert response.status_code == 200
-    assert listed_names(response) == ["E-mail Child Focus"]
-    assert "116000@childfocus.org" in response.content.decode()
-
-
-def test_help_line_listing_results_view_with_filters(admin_client, listed_helplines):
-    response = admin_client.get(
-        reverse("wagtailsnippets_cms_helpline:list_results"),
-        {"live": "true", "contact_points__contact_type": "phone"},
-    )
-    assert response.status_code == 200
-    assert listed_names(response) == ["Hulplijn 116000"]
-
-
-def test_help_line_listing_search_box(admin_client, listed_helplines):
-    """Typing in the listing's search box must work on the SQLite database search backend too."""
-    response = admin_client.get(reverse("wagtailsnippets_cms_helpline:list"), {"q": "chatlijn"})
-    assert response.status_code == 200
-    assert listed_names(response) == ["Nieuwe chatlijn"]
+@pytest.mark.parametrize(
+    ("view", "query", "listed", "shown", "not_shown"),
+    [
+        pytest.param(
+            "list",
+            {},
+            ["E-mail Child Focus", "Hulplijn 116000", "Nieuwe chatlijn"],
+            (),
+            (),
+            id="without-filters",
+        ),
+        pytest.param(
+            "list",
+            {"live": "true"},
+            ["E-mail Child Focus", "Hulplijn 116000"],
+            (),
+            ("Nieuwe chatlijn",),
+            id="live",
+        ),
+        pytest.param("list", {"live": "false"}, ["Nieuwe chatlijn"], (), (), id="not-live"),
+        pytest.param(
+            "list",
+            {"contact_points__contact_type": "email", "live": "true"},
+            ["E-mail Child Focus"],
+            ("116000@childfocus.org",),  # the contact summary
+            (),
+            id="contact-type-shows-contact-summary",
+        ),
+        pytest.param(
+            "list_results",
+            {"live": "true", "contact_points__contact_type": "phone"},
+            ["Hulplijn 116000"],
+            (),
+            (),
+            id="results-view-with-filters",
+        ),
+        # Typing in the listing's search box must work on the SQLite database search backend too.
+        pytest.param("list", {"q": "chatlijn"}, ["Nieuwe chatlijn"], (), (), id="search-box"),
+    ],
+)
+def test_help_line_listing(admin_client, listed_helplines, view, query, listed, shown, not_shown):
+    response = get_listing(admin_client, f"wagtailsnippets_cms_helpline:{view}", query)
+    assert listed_names(response) == listed
+    page = response.content.decode()
+    for text in shown:
+        assert text in page
+    for text in not_shown:
+        assert text not in page
 
 
 def test_citation_listing_search_box(admin_client, content):
     content.citation("Verdrag van Lanzarote", organisation="Raad van Europa", revision=False)
     content.citation("Jaarverslag 2023", organisation="Child Focus", revision=False)
-    response = admin_client.get(reverse("wagtailsnippets_cms_sourcecitation:list"), {"q": "Lanzarote"})
-    assert response.status_code == 200
+    response = get_listing(admin_client, "wagtailsnippets_cms_sourcecitation:list", {"q": "Lanzarote"})
     assert listed_names(response) == ["Verdrag van Lanzarote"]
 
 
@@ -247,21 +255,12 @@ def test_citation_listing_filtered_on_live_and_type(admin_client, content):
     )
     content.citation("Jaarverslag 2023", citation_type=CitationType.REPORT, revision=False)
     content.citation("Ontwerp richtlijn", citation_type=CitationType.LEGISLATION, live=False, revision=False)
-    url = reverse("wagtailsnippets_cms_sourcecitation:list")
 
-    response = admin_client.get(url)
-    assert response.status_code == 200
-    assert listed_names(response) == ["Jaarverslag 2023", "Ontwerp richtlijn", "Verdrag van Lanzarote"]
+    def listed(query=None):
+        return listed_names(get_listing(admin_client, "wagtailsnippets_cms_sourcecitation:list", query))
 
-    response = admin_client.get(url, {"live": "true"})
-    assert response.status_code == 200
-    assert listed_names(response) == ["Jaarverslag 2023", "Verdrag van Lanzarote"]
-
-    response = admin_client.get(url, {"live": "true", "citation_type": "legislation"})
-    assert response.status_code == 200
-    assert listed_names(response) == ["Verdrag van Lanzarote"]
-
-    response = admin_client.get(url, {"language": "en"})
-    assert response.status_code == 200
-    assert listed_names(response) == ["Verdrag van Lanzarote"]
+    assert listed() == ["Jaarverslag 2023", "Ontwerp richtlijn", "Verdrag van Lanzarote"]
+    assert listed({"live": "true"}) == ["Jaarverslag 2023", "Verdrag van Lanzarote"]
+    assert listed({"live": "true", "citation_type": "legislation"}) == ["Verdrag van Lanzarote"]
+    assert listed({"language": "en"}) == ["Verdrag van Lanzarote"]
     assert SourceCitation.objects.count() == 3

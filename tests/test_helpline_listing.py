@@ -17,6 +17,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from cms.admin_views import helpline_status
 from cms.snippets.models import ContactType, HelpLine
+from tests.content import helpline_add_form
 from tests.users import logged_in, make_user, prefer_language
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
@@ -440,36 +441,12 @@ def test_a_translation_from_the_translation_editor_is_submitted_with_its_transla
 
 
 def add_form(contact_type=ContactType.PHONE, value="116 000", **changes) -> dict:
-    data = {
-        "name": "Nieuwe hulplijn",
-        "slug": "nieuwe-hulplijn",
-        "organisation": "Child Focus",
-        "description": "",
-        "is_free": "on",
-        "available_24_7": "on",
-        "time_zone": "Europe/Brussels",
-        "languages": ["nl"],
-        "area_served": "BE",
-        "last_verified": "",
-        "review_interval_days": "180",
-        "contact_points-TOTAL_FORMS": "1",
-        "contact_points-INITIAL_FORMS": "0",
-        "contact_points-MIN_NUM_FORMS": "1",
-        "contact_points-MAX_NUM_FORMS": "1000",
-        "contact_points-0-id": "",
-        "contact_points-0-ORDER": "1",
-        "contact_points-0-DELETE": "",
-        "contact_points-0-contact_type": contact_type,
-        "contact_points-0-value": value,
-        "contact_points-0-label": "Bel ons",
-        "opening_hours-TOTAL_FORMS": "0",
-        "opening_hours-INITIAL_FORMS": "0",
-        "opening_hours-MIN_NUM_FORMS": "0",
-        "opening_hours-MAX_NUM_FORMS": "1000",
-        "action-publish": "action-publish",
-    }
-    data.update(changes)
-    return data
+    return helpline_add_form(
+        "Nieuwe hulplijn",
+        "nieuwe-hulplijn",
+        (contact_type, value, "Bel ons"),
+        **{"action-publish": "action-publish", **changes},
+    )
 
 
 WARNING = "is also a contact point of help-line"

@@ -28,16 +28,7 @@ def edit_url(helpline) -> str:
 
 @pytest.fixture
 def helpline_nl(content):
-    return content.helpline(
-        "child-focus-116000",
-        "Hulplijn 116000",
-        points=[("phone", "116000", "Bel gratis 116000")],
-        available_24_7=False,
-        is_free=True,
-        languages=["nl", "fr"],
-        last_verified=dt.date(2026, 5, 1),
-        hours=[(0, "09:00", "17:00")],
-    )
+    return content.mondays_helpline(is_free=True, languages=["nl", "fr"], last_verified=dt.date(2026, 5, 1))
 
 
 @pytest.fixture

@@ -19,19 +19,24 @@ from tests.content import SEED_QUESTIONS, chosen, item_values, questions
 pytestmark = pytest.mark.django_db
 
 DEMO_FR = Path(__file__).resolve().parents[1] / "cms" / "demo" / "content" / "schat-je-schatje-faq.fr.txt"
-NL_ARGS = ("--campaign", "schat-je-schatje", "--locale", "nl", "--slug", "veelgestelde-vragen")
+
+
+def page_options(
+    campaign: str = "schat-je-schatje",
+    locale: str = "nl",
+    slug: str = "veelgestelde-vragen",
+    translation_of: str | None = None,
+) -> tuple[str, ...]:
+    """The options naming the page an import writes: its campaign, locale and slug (and, for a
+    new translation, the slug of the page it translates)."""
+    options = ("--campaign", campaign, "--locale", locale, "--slug", slug)
+    return options if translation_of is None else (*options, "--translation-of", translation_of)
+
+
+NL_ARGS = page_options()
 # Publishing straight away, as the administrator of the ``admin`` fixture.
 PUBLISH = ("--publish", "--user", "ada")
-FR_ARGS = (
-    "--campaign",
-    "schat-je-schatje",
-    "--locale",
-    "fr",
-    "--slug",
-    "questions-frequentes",
-    "--translation-of",
-    "veelgestelde-vragen",
-)
+FR_ARGS = page_options(locale="fr", slug="questions-frequentes", translation_of="veelgestelde-vragen")
 DRAFT_OF_NEW_PAGE = (
     "Saved as a draft; the page is not live. Submit it for review in the admin, "
     "or import again with --submit --user USERNAME.\n"
@@ -309,20 +314,7 @@ def test_reimport_of_a_new_draft_page_updates_its_draft(campaign, seed_faq_path,
 
 
 def test_campaign_can_be_given_by_id(campaign, seed_faq_path):
-    out = StringIO()
-    call_command(
-        "import_faq",
-        str(seed_faq_path),
-        "--campaign",
-        str(campaign.pk),
-        "--locale",
-        "nl",
-        "--slug",
-        "veelgestelde-vragen",
-        "--title",
-        "Veelgestelde vragen",
-        stdout=out,
-    )
+    import_faq(seed_faq_path, *page_options(campaign=str(campaign.pk)))
     assert FAQPage.objects.get().get_parent().pk == campaign.pk
 
 
@@ -330,15 +322,7 @@ def test_messages_are_english_whatever_the_site_language(campaign, seed_faq_path
     """Django's own validation messages too: the command does not speak Dutch because LANGUAGE_CODE does."""
     settings.LANGUAGE_CODE = "nl"
     with pytest.raises(CommandError) as caught:
-        call_command(
-            "import_faq",
-            str(seed_faq_path),
-            *NL_ARGS[:-1],
-            "veelgestelde vragen!",
-            "--title",
-            "Veelgestelde vragen",
-            stdout=StringIO(),
-        )
+        import_faq(seed_faq_path, *page_options(slug="veelgestelde vragen!"))
     assert str(caught.value) == (
         f"{seed_faq_path}: Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or "
         "hyphens. Nothing was changed."
@@ -396,12 +380,7 @@ def test_unknown_locale_is_refused(target, seed_faq_path):
     assert_refused(
         seed_faq_path,
         f"{seed_faq_path}: Unknown locale “xx”; known locales: de, en, fr, nl. Nothing was changed.",
-        "--campaign",
-        "schat-je-schatje",
-        "--locale",
-        "xx",
-        "--slug",
-        "veelgestelde-vragen",
+        *page_options(locale="xx"),
     )
     assert_existing_page_untouched(target)
 
@@ -455,22 +434,12 @@ def test_unknown_campaign_is_refused(target, seed_faq_path):
     assert_refused(
         seed_faq_path,
         f"{seed_faq_path}: No campaign page with id or slug “bestaat-niet”. Nothing was changed.",
-        "--campaign",
-        "bestaat-niet",
-        "--locale",
-        "nl",
-        "--slug",
-        "veelgestelde-vragen",
+        *page_options(campaign="bestaat-niet"),
     )
     assert_refused(
         seed_faq_path,
         f"{seed_faq_path}: No campaign page with id or slug “999999”. Nothing was changed.",
-        "--campaign",
-        "999999",
-        "--locale",
-        "nl",
-        "--slug",
-        "veelgestelde-vragen",
+        *page_options(campaign="999999"),
     )
     assert_existing_page_untouched(target)
 
@@ -488,31 +457,14 @@ def test_locale_without_campaign_translation_is_refused(campaign, seed_faq_path)
         seed_faq_path,
         f"{seed_faq_path}: The campaign “Schat je schatje” has no fr translation; create it first. "
         "Nothing was changed.",
-        "--campaign",
-        "schat-je-schatje",
-        "--locale",
-        "fr",
-        "--slug",
-        "questions-frequentes",
+        *page_options(locale="fr", slug="questions-frequentes"),
     )
 
 
 def test_invalid_slug_is_refused_with_a_command_error(campaign, seed_faq_path):
     before = counts()
     with pytest.raises(CommandError) as caught:
-        call_command(
-            "import_faq",
-            str(seed_faq_path),
-            "--campaign",
-            "schat-je-schatje",
-            "--locale",
-            "nl",
-            "--slug",
-            "veelgestelde vragen!",
-            "--title",
-            "Veelgestelde vragen",
-            stdout=StringIO(),
-        )
+        import_faq(seed_faq_path, *page_options(slug="veelgestelde vragen!"))
     assert str(caught.value).startswith(f"{seed_faq_path}: ")
     assert str(caught.value).endswith(" Nothing was changed.")
     assert "slug" in str(caught.value)
@@ -604,12 +556,5 @@ def test_translation_of_an_unknown_page_is_refused(content, locales):
     assert_refused(
         DEMO_FR,
         f"{DEMO_FR}: No FAQ page with slug “bestaat-niet” to translate. Nothing was changed.",
-        "--campaign",
-        "schat-je-schatje",
-        "--locale",
-        "fr",
-        "--slug",
-        "questions-frequentes",
-        "--translation-of",
-        "bestaat-niet",
+        *page_options(locale="fr", slug="questions-frequentes", translation_of="bestaat-niet"),
     )

@@ -174,19 +174,21 @@ def test_submit_after_changes_were_requested_resumes_the_same_review(
     assert WorkflowState.objects.count() == 1
 
 
-def test_submit_is_refused_when_the_page_has_no_workflow(live, changed_file, editor):
+@pytest.mark.parametrize(
+    ("page", "file"),
+    [
+        pytest.param("live", "changed_file", id="the-live-page"),
+        pytest.param("campaign", "seed_faq_path", id="a-new-page-whose-parent-has-none"),
+    ],
+)
+def test_submit_is_refused_when_the_page_has_no_workflow(request, page, file):
+    """``page`` and ``file`` name the fixtures: the page there is (or its parent), the file to import."""
+    request.getfixturevalue(page)
+    path = request.getfixturevalue(file)
+    request.getfixturevalue("editor")
     WorkflowPage.objects.all().delete()
-    assert refused(changed_file, "--submit", "--user", "eva") == (
-        f"{changed_file}: The page “Veelgestelde vragen” has no review workflow, so it cannot be submitted "
-        "for review; import it as a draft, or have someone allowed to publish it use --publish. "
-        "Nothing was changed."
-    )
-
-
-def test_submit_of_a_new_page_is_refused_when_its_parent_has_no_workflow(campaign, seed_faq_path, editor):
-    WorkflowPage.objects.all().delete()
-    assert refused(seed_faq_path, "--submit", "--user", "eva") == (
-        f"{seed_faq_path}: The page “Veelgestelde vragen” has no review workflow, so it cannot be submitted "
+    assert refused(path, "--submit", "--user", "eva") == (
+        f"{path}: The page “Veelgestelde vragen” has no review workflow, so it cannot be submitted "
         "for review; import it as a draft, or have someone allowed to publish it use --publish. "
         "Nothing was changed."
     )

@@ -14,16 +14,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def helpline(content):
-    return content.helpline(
-        "child-focus-116000",
-        "Hulplijn 116000",
+    return content.mondays_helpline(
         description="Dag en nacht gratis.",
-        available_24_7=False,
         points=[
             (ContactType.PHONE, "116000", "Bel gratis"),
             (ContactType.EMAIL, "116000@childfocus.org", "Mail ons"),
         ],
-        hours=[(0, "09:00", "17:00")],
     )
 
 

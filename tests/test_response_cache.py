@@ -82,6 +82,28 @@ def live_content(content, django_capture_on_commit_callbacks):
     return {"tree": tree, "helpline": helpline, "citation": citation}
 
 
+@pytest.fixture
+def expire_soon(django_capture_on_commit_callbacks):
+    """``expire_soon(page)``: the page expires 30 seconds from now (saved, no new revision; the
+    commit's invalidations run); returns that moment, to the microsecond or ``whole_second``."""
+
+    def expire(obj, *, whole_second: bool = False) -> dt.datetime:
+        expiry = timezone.now() + dt.timedelta(seconds=30)
+        if whole_second:
+            expiry = expiry.replace(microsecond=0)
+        with django_capture_on_commit_callbacks(execute=True):
+            obj.expire_at = expiry
+            obj.save()
+        return expiry
+
+    return expire
+
+
+def just_after(monkeypatch, moment):
+    """From now on the clock reads one second after ``moment``."""
+    monkeypatch.setattr(timezone, "now", lambda: moment + dt.timedelta(seconds=1))
+
+
 SHOWING_THE_NUMBER = [
     "/api/v1/faqs/veelgestelde-vragen/",
     "/api/v1/faqs/veelgestelde-vragen/?locale=fr",
@@ -180,18 +202,14 @@ def test_a_new_view_restriction_on_the_campaign_hides_its_faq_at_once(
 
 
 def test_a_scheduled_expiry_ends_the_cached_entry_at_that_moment(
-    client, response_cache, live_content, django_capture_on_commit_callbacks, monkeypatch
+    client, response_cache, live_content, expire_soon, monkeypatch
 ):
-    expiry = timezone.now() + dt.timedelta(seconds=30)
-    with django_capture_on_commit_callbacks(execute=True):
-        page = live_content["tree"].faq
-        page.expire_at = expiry
-        page.save()
+    expiry = expire_soon(live_content["tree"].faq)
     response = client.get("/api/v1/faqs/veelgestelde-vragen/")
     assert response.status_code == 200
     assert 0 < int(response["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 30
     assert client.get("/api/v1/faqs/").json()["count"] == 1
-    monkeypatch.setattr(timezone, "now", lambda: expiry + dt.timedelta(seconds=1))
+    just_after(monkeypatch, expiry)
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
     assert client.get("/api/v1/faqs/").json() == {"count": 0, "next": None, "previous": None, "results": []}
 
@@ -210,22 +228,18 @@ def test_memos_without_the_response_cache_follow_publishing_and_the_clock(
         faq.expire_at = expiry
         publish(faq)
     assert client.get("/api/v1/faqs/?locale=fr").json()["count"] == 1
-    monkeypatch.setattr(timezone, "now", lambda: expiry + dt.timedelta(seconds=1))
+    just_after(monkeypatch, expiry)
     assert client.get("/api/v1/faqs/?locale=fr").json()["count"] == 0
 
 
 def test_a_campaign_expiring_hides_its_faqs_at_that_moment_though_the_parents_are_memoised(
-    client, response_cache, live_content, django_capture_on_commit_callbacks, monkeypatch
+    client, response_cache, live_content, expire_soon, monkeypatch
 ):
-    expiry = timezone.now() + dt.timedelta(seconds=30)
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign = live_content["tree"].campaign
-        campaign.expire_at = expiry
-        campaign.save()
+    expiry = expire_soon(live_content["tree"].campaign)
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 200
     assert client.get("/api/v1/faqs/").json()["count"] == 1
     # The memo holds the parents' rows, not a verdict: the clock alone hides the campaign's subtree.
-    monkeypatch.setattr(timezone, "now", lambda: expiry + dt.timedelta(seconds=1))
+    just_after(monkeypatch, expiry)
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 404
     assert client.get("/api/v1/faqs/").json()["count"] == 0
 
@@ -279,6 +293,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _numbers_served(url: str) -> set[str]:
+    """The phone numbers the FAQ at ``url`` shows for "child-focus-116000"."""
+    body = _get_json(url)
+    return {
+        h["contact_points"][0]["value"]
+        for s in body["sections"]
+        for q in s["questions"]
+        for h in q["helplines"]
+        if h["slug"] == "child-focus-116000"
+    }
+
+
 def _get_json(url: str, attempts: int = 60):
     for _ in range(attempts):
         try:
@@ -317,15 +343,7 @@ def test_two_server_processes_sharing_redis_both_serve_a_published_change_at_onc
     try:
         url = "http://127.0.0.1:{}/api/v1/faqs/veelgestelde-vragen/?locale=fr"
         for port in ports:
-            body = _get_json(url.format(port))
-            numbers = {
-                h["contact_points"][0]["value"]
-                for s in body["sections"]
-                for q in s["questions"]
-                for h in q["helplines"]
-                if h["slug"] == "child-focus-116000"
-            }
-            assert numbers == {"116000"}
+            assert _numbers_served(url.format(port)) == {"116000"}
             _get_json(url.format(port))  # now cached in Redis
         change = (
             "from cms.models import HelpLine, ContactPoint\n"
@@ -335,15 +353,7 @@ def test_two_server_processes_sharing_redis_both_serve_a_published_change_at_onc
         )
         subprocess.run([*manage, "shell", "-v0", "-c", change], env=env, check=True, cwd=REPO)
         for port in ports:
-            body = _get_json(url.format(port))
-            numbers = {
-                h["contact_points"][0]["value"]
-                for s in body["sections"]
-                for q in s["questions"]
-                for h in q["helplines"]
-                if h["slug"] == "child-focus-116000"
-            }
-            assert numbers == {"+3224754411"}, port
+            assert _numbers_served(url.format(port)) == {"+3224754411"}, port
     finally:
         for server in servers:
             server.terminate()
@@ -460,15 +470,11 @@ def test_versions_written_by_an_older_release_do_not_break_the_api(client, respo
 
 
 def test_a_next_transition_remembered_from_a_later_moment_is_not_used_earlier(
-    response_cache, live_content, django_capture_on_commit_callbacks
+    response_cache, live_content, expire_soon
 ):
     from api import response_cache as cache_module
 
-    expiry = (timezone.now() + dt.timedelta(seconds=30)).replace(microsecond=0)
-    with django_capture_on_commit_callbacks(execute=True):
-        page = live_content["tree"].faq
-        page.expire_at = expiry
-        page.save()
+    expiry = expire_soon(live_content["tree"].faq, whole_second=True)
     versions = cache_module.current_versions()
     # A request that started after the expiry remembers what comes after it ...
     later = cache_module.next_transition(versions=versions, now=expiry + dt.timedelta(seconds=1))

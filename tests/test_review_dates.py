@@ -22,6 +22,7 @@ from cms.snippets.models import (
     HelpLine,
     SourceCitation,
 )
+from tests.content import helpline_add_form
 from tests.users import logged_in, make_user, prefer_language
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
@@ -85,33 +86,12 @@ def test_the_interval_is_copied_to_translations(content, locales):
 
 
 def test_a_blank_interval_in_the_admin_form_means_the_default(admin_client, locales):
-    data = {
-        "name": "Hulplijn 116000",
-        "slug": "child-focus-116000",
-        "organisation": "Child Focus",
-        "description": "",
-        "is_free": "on",
-        "available_24_7": "on",
-        "time_zone": "Europe/Brussels",
-        "languages": ["nl"],
-        "area_served": "BE",
-        "last_verified": "",
-        "review_interval_days": "",
-        "contact_points-TOTAL_FORMS": "1",
-        "contact_points-INITIAL_FORMS": "0",
-        "contact_points-MIN_NUM_FORMS": "1",
-        "contact_points-MAX_NUM_FORMS": "1000",
-        "contact_points-0-id": "",
-        "contact_points-0-ORDER": "1",
-        "contact_points-0-DELETE": "",
-        "contact_points-0-contact_type": ContactType.PHONE,
-        "contact_points-0-value": "116000",
-        "contact_points-0-label": "Bel 116000",
-        "opening_hours-TOTAL_FORMS": "0",
-        "opening_hours-INITIAL_FORMS": "0",
-        "opening_hours-MIN_NUM_FORMS": "0",
-        "opening_hours-MAX_NUM_FORMS": "1000",
-    }
+    data = helpline_add_form(
+        "Hulplijn 116000",
+        "child-focus-116000",
+        (ContactType.PHONE, "116000", "Bel 116000"),
+        review_interval_days="",
+    )
     response = admin_client.post(reverse("wagtailsnippets_cms_helpline:add"), data)
     assert response.status_code == 302
     assert HelpLine.objects.get().review_interval_days == 180

@@ -78,6 +78,15 @@ def edit_helpline(client, helpline, **changes):
     return client.post(url, snippet_form(client, helpline, **changes))
 
 
+def press(user_client, obj, action: str, **changes):
+    """Change ``obj`` in its admin edit form and press the ``action`` button ("publish",
+    "submit"); the admin redirects. Returns the object as stored now (a page as a ``Page``)."""
+    edit = edit_page if isinstance(obj, Page) else edit_helpline
+    response = edit(user_client, obj, **changes, **{f"action-{action}": "1"})
+    assert response.status_code == 302
+    return (Page if isinstance(obj, Page) else type(obj)).objects.get(pk=obj.pk)
+
+
 def log_actions(model_log, obj) -> list[tuple[str, str | None]]:
     """(action, username) of an object's history, oldest first."""
     if model_log is PageLogEntry:
@@ -257,12 +266,8 @@ def test_publish_is_offered_only_to_reviewers(client, request, tree, live_helpli
 def test_an_editors_publish_of_a_page_is_only_a_draft(client, tree, editor):
     editor_client = logged_in(type(client)(), editor)
 
-    response = edit_page(
-        editor_client, tree.faq, title="Veelgestelde vragen (nieuw)", **{"action-publish": "1"}
-    )
+    page = press(editor_client, tree.faq, "publish", title="Veelgestelde vragen (nieuw)")
 
-    assert response.status_code == 302
-    page = Page.objects.get(pk=tree.faq.pk)
     assert page.title == "Veelgestelde vragen"  # the live title
     assert page.has_unpublished_changes
     assert page.get_latest_revision_as_object().title == "Veelgestelde vragen (nieuw)"
@@ -280,12 +285,8 @@ def test_an_editor_cannot_publish_a_page_revision_directly(tree, editor):
 def test_an_editors_publish_of_a_help_line_is_only_a_draft(client, live_helpline, editor):
     editor_client = logged_in(type(client)(), editor)
 
-    response = edit_helpline(
-        editor_client, live_helpline, name="Hulplijn Child Focus", **{"action-publish": "1"}
-    )
+    stored = press(editor_client, live_helpline, "publish", name="Hulplijn Child Focus")
 
-    assert response.status_code == 302
-    stored = HelpLine.objects.get(pk=live_helpline.pk)
     assert stored.name == "Hulplijn 116000"
     assert stored.has_unpublished_changes
     assert stored.get_latest_revision_as_object().name == "Hulplijn Child Focus"
@@ -298,31 +299,23 @@ def test_a_translator_cannot_publish_a_translation(client, live_helpline, transl
     translator_client = logged_in(type(client)(), translator)
     french = live_helpline.get_translation(locales["fr"])
 
-    response = edit_helpline(
-        translator_client, french, name="Ligne d'aide Child Focus", **{"action-publish": "1"}
-    )
-    assert response.status_code == 302
-    stored = HelpLine.objects.get(pk=french.pk)
+    stored = press(translator_client, french, "publish", name="Ligne d'aide Child Focus")
     assert stored.name == "Ligne d'aide 116000"
     assert stored.has_unpublished_changes
     assert ("wagtail.publish", "theo") not in log_actions(ModelLogEntry, stored)
 
     french_campaign = tree.campaigns["fr"]
-    response = edit_page(translator_client, french_campaign, title="Chéri(e)", **{"action-publish": "1"})
-    assert response.status_code == 302
-    assert Page.objects.get(pk=french_campaign.pk).title == french_campaign.title
+    assert (
+        press(translator_client, french_campaign, "publish", title="Chéri(e)").title == french_campaign.title
+    )
     assert ("wagtail.publish", "theo") not in log_actions(PageLogEntry, french_campaign)
 
 
 def test_a_reviewer_publishes_directly(client, live_helpline, reviewer):
     reviewer_client = logged_in(type(client)(), reviewer)
 
-    response = edit_helpline(
-        reviewer_client, live_helpline, name="Hulplijn Child Focus", **{"action-publish": "1"}
-    )
+    stored = press(reviewer_client, live_helpline, "publish", name="Hulplijn Child Focus")
 
-    assert response.status_code == 302
-    stored = HelpLine.objects.get(pk=live_helpline.pk)
     assert stored.name == "Hulplijn Child Focus"
     assert not stored.has_unpublished_changes
     assert ("wagtail.publish", "rita") in log_actions(ModelLogEntry, stored)
@@ -335,11 +328,7 @@ def test_page_workflow_editor_submits_reviewer_approves(client, tree, editor, re
     editor_client = logged_in(type(client)(), editor)
     reviewer_client = logged_in(type(client)(), reviewer)
 
-    response = edit_page(
-        editor_client, tree.faq, title="Veelgestelde vragen (herzien)", **{"action-submit": "1"}
-    )
-    assert response.status_code == 302
-    page = Page.objects.get(pk=tree.faq.pk)
+    page = press(editor_client, tree.faq, "submit", title="Veelgestelde vragen (herzien)")
     assert page.title == "Veelgestelde vragen"
     state = WorkflowState.objects.get(object_id=str(page.pk), status=WorkflowState.STATUS_IN_PROGRESS)
     assert state.requested_by == editor
@@ -374,11 +363,7 @@ def test_help_line_workflow_editor_submits_reviewer_approves(
     editor_client = logged_in(type(client)(), editor)
     reviewer_client = logged_in(type(client)(), reviewer)
 
-    response = edit_helpline(
-        editor_client, live_helpline, name="Hulplijn Child Focus", **{"action-submit": "1"}
-    )
-    assert response.status_code == 302
-    stored = HelpLine.objects.get(pk=live_helpline.pk)
+    stored = press(editor_client, live_helpline, "submit", name="Hulplijn Child Focus")
     assert stored.name == "Hulplijn 116000"
     assert stored.workflow_in_progress
     task_state = stored.current_workflow_task_state

@@ -8,8 +8,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError
-from django.db.backends.utils import CursorWrapper
 
 from tests.content import publish
 from tests.users import make_user
@@ -119,11 +117,10 @@ def test_the_api_never_names_editors(client, content):
 
 
 @pytest.mark.django_db
-def test_an_unreachable_database_gives_503_problem_with_retry_after_then_recovers(client, monkeypatch):
-    def refuse(self, *args, **kwargs):
-        raise OperationalError("could not connect to server: Connection refused")
-
-    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+def test_an_unreachable_database_gives_503_problem_with_retry_after_then_recovers(
+    client, monkeypatch, refuse_queries
+):
+    refuse_queries("could not connect to server: Connection refused")
     response = client.get("/api/v1/faqs/")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"

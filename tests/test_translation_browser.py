@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.browser import headless_chromium, screenshots_in
+from tests.browser import headless_chromium, new_context, screenshot_names, screenshots_in
 from tests.browser import walk as browser_walk
 
 playwright_sync = pytest.importorskip(
@@ -138,26 +138,82 @@ def translate_visible_segments(page, *, leave: int = 0) -> int:
     return done
 
 
-def submit_from_explorer(page, title: str) -> None:
-    """The row's "More options" menu in the page explorer → "Submit translation for review"."""
+def submit_from_listing(page, title: str) -> None:
+    """The row's "More options" menu in the page explorer or a snippet listing → "Submit
+    translation for review"."""
     row = page.locator("tr").filter(has_text=title)
     row.get_by_role("button", name=re.compile("More options")).click()
     page.get_by_role("link", name="Submit translation for review").click()
+
+
+def confirm_submission(page) -> None:
+    """The confirmation page's "Submit for review": the workflow starts."""
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_role("status")).to_contain_text("was submitted for review")
+
+
+def reviewer_approves(title: str, step: str):
+    """The reviewer's steps: approve the French ``title`` from the dashboard's "Awaiting your
+    review", with screenshots ``{step}-dashboard`` and ``{step}-approved``."""
+
+    def steps(page, shot):
+        row = page.get_by_role("region", name="Awaiting your review").locator("tr").filter(has_text=title)
+        expect(row).to_contain_text("français")
+        shot(page, f"{step}-dashboard")
+        row.get_by_role("button", name="Actions").click()
+        row.get_by_role("button", name="Approve", exact=True).click()
+        # Wagtail reloads the dashboard without a message; the approved item has left the list.
+        expect(page.get_by_role("region", name="Awaiting your review")).to_have_count(0)
+        shot(page, f"{step}-approved")
+
+    return steps
+
+
+def start_walks(live_server, settings, folder: Path):
+    """The response cache and memos on, as in production (the approval must invalidate them);
+    returns the screenshot taker into ``folder`` and ``walk(context, username, steps)``."""
+    settings.BAKEN_API_RESPONSE_CACHE = True
+    settings.BAKEN_API_MEMOS = True
+    shot = screenshots_in(folder)
+
+    def walk(context, username, steps):
+        return browser_walk(
+            context, live_server.url, username, PASSWORD, steps, shot, failure_dir=shot.folder
+        )
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    return shot, walk
+
+
+def faq_in_french(live_server) -> tuple[dict, dict]:
+    return api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+
+
+def helpline_in_french(live_server) -> tuple[dict, dict]:
+    return api(live_server, f"/api/v1/helplines/{HELPLINE_SLUG}/?locale=fr")
+
+
+FAQ_STEPS = [
+    "translator-editor",
+    "translator-translated",
+    "translator-saved-after-reload",
+    "translator-submit-refused",
+    "administrator-publish-refused",
+    "translator-complete",
+    "translator-submit-confirm",
+    "translator-submitted",
+    "reviewer-dashboard",
+    "reviewer-approved",
+]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves_french(
     restore_migration_data, live_server, to_translate, settings, chromium_executable
 ):
-    settings.BAKEN_API_RESPONSE_CACHE = True
-    settings.BAKEN_API_MEMOS = True
-    base = live_server.url
-    editor_url = f"{base}/admin/pages/{to_translate['french_faq']}/edit/"
-    explorer_url = f"{base}/admin/pages/{to_translate['french_campaign']}/"
-    shot = screenshots_in(ARTIFACTS)
-
-    def walk(context, username, steps):
-        return browser_walk(context, base, username, PASSWORD, steps, shot, failure_dir=ARTIFACTS)
+    shot, walk = start_walks(live_server, settings, ARTIFACTS)
+    editor_url = f"{live_server.url}/admin/pages/{to_translate['french_faq']}/edit/"
+    explorer_url = f"{live_server.url}/admin/pages/{to_translate['french_campaign']}/"
 
     def translator_translates_most(page, shot):
         page.goto(explorer_url)
@@ -175,7 +231,7 @@ def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves
         shot(page, "translator-saved-after-reload")
 
         page.goto(explorer_url)
-        submit_from_explorer(page, "Trouver de l'aide")
+        submit_from_listing(page, "Trouver de l'aide")
         expect(page.get_by_role("alert")).to_contain_text("cannot be published in français: 2 of 7 texts")
         expect(page.get_by_role("button", name="Submit for review")).to_have_count(0)
         shot(page, "translator-submit-refused")
@@ -193,34 +249,23 @@ def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves
         assert translate_visible_segments(page) == 1
         shot(page, "translator-complete")
         page.goto(explorer_url)
-        submit_from_explorer(page, "Trouver de l'aide")
+        submit_from_listing(page, "Trouver de l'aide")
         expect(page.locator("main")).to_contain_text("is translated into français (7 texts)")
         shot(page, "translator-submit-confirm")
-        page.get_by_role("button", name="Submit for review").click()
-        expect(page.get_by_role("status")).to_contain_text("was submitted for review")
+        confirm_submission(page)
         shot(page, "translator-submitted")
 
-    def reviewer_approves(page, shot):
-        awaiting = page.get_by_role("region", name="Awaiting your review")
-        row = awaiting.locator("tr").filter(has_text="Trouver de l'aide")
-        expect(row).to_contain_text("français")
-        shot(page, "reviewer-dashboard")
-        row.get_by_role("button", name="Actions").click()
-        row.get_by_role("button", name="Approve", exact=True).click()
-        # Wagtail reloads the dashboard without a message; the approved page has left the list.
-        expect(page.get_by_role("region", name="Awaiting your review")).to_have_count(0)
-        shot(page, "reviewer-approved")
-
     # Before anything is translated, French readers get the Dutch page, labelled Dutch.
-    body, headers = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+    body, headers = faq_in_french(live_server)
     assert (body["locale"], body["is_fallback"], headers["Content-Language"]) == ("nl", True, "nl")
 
-    expect.set_options(timeout=TIMEOUT_MS)
     with headless_chromium(chromium_executable) as browser:
-        contexts = {name: browser.new_context(viewport=VIEWPORT) for name in ("tom", "ada", "rita")}
+        contexts = {
+            name: new_context(browser, viewport=VIEWPORT, timeout_ms=TIMEOUT_MS)
+            for name in ("tom", "ada", "rita")
+        }
         console_errors = []
         for name, context in contexts.items():
-            context.set_default_timeout(TIMEOUT_MS)
             # Nothing in the admin may break: no avatar or update check blocked by the CSP, no
             # failed request, no script error.
             context.on(
@@ -234,15 +279,15 @@ def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves
             context.on("weberror", lambda error, name=name: console_errors.append((name, str(error.error))))
         walk(contexts["tom"], "tom", translator_translates_most)
         walk(contexts["ada"], "ada", administrator_cannot_publish)
-        body, headers = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+        body, headers = faq_in_french(live_server)
         assert (body["locale"], headers["Content-Language"]) == ("nl", "nl")
         walk(contexts["tom"], "tom", translator_completes_and_submits)
-        body, _ = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+        body, _ = faq_in_french(live_server)
         assert body["locale"] == "nl"  # in review, not live
-        walk(contexts["rita"], "rita", reviewer_approves)
+        walk(contexts["rita"], "rita", reviewer_approves("Trouver de l'aide", "reviewer"))
 
     assert console_errors == []
-    body, headers = api(live_server, f"/api/v1/faqs/{FAQ_SLUG}/?locale=fr")
+    body, headers = faq_in_french(live_server)
     assert headers["Content-Language"] == "fr"
     assert (body["locale"], body["is_fallback"], body["title"], body["slug"]) == (
         "fr",
@@ -255,24 +300,7 @@ def test_translator_translates_publisher_is_refused_reviewer_approves_api_serves
         (french, french_answer) for french, _, french_answer in QUESTIONS.values()
     ]
     assert [s["heading"] for s in body["sections"]] == ["Aide"]
-    assert [p.name for p in shot.taken] == [
-        f"{n:02d}-{name}.png"
-        for n, name in enumerate(
-            [
-                "translator-editor",
-                "translator-translated",
-                "translator-saved-after-reload",
-                "translator-submit-refused",
-                "administrator-publish-refused",
-                "translator-complete",
-                "translator-submit-confirm",
-                "translator-submitted",
-                "reviewer-dashboard",
-                "reviewer-approved",
-            ],
-            1,
-        )
-    ]
+    assert [p.name for p in shot.taken] == screenshot_names(FAQ_STEPS)
 
 
 HELPLINE_STEPS = [
@@ -289,14 +317,8 @@ HELPLINE_STEPS = [
 def test_translator_translates_help_line_labels_numbers_stay_the_dutch_ones(
     restore_migration_data, live_server, to_translate, settings, chromium_executable
 ):
-    settings.BAKEN_API_RESPONSE_CACHE = True
-    settings.BAKEN_API_MEMOS = True
-    base = live_server.url
-    french_listing = f"{base}/admin/snippets/cms/helpline/?locale=fr"
-    shot = screenshots_in(ARTIFACTS.with_name("translation-helpline"))
-
-    def walk(context, username, steps):
-        return browser_walk(context, base, username, PASSWORD, steps, shot, failure_dir=shot.folder)
+    shot, walk = start_walks(live_server, settings, ARTIFACTS.with_name("translation-helpline"))
+    french_listing = f"{live_server.url}/admin/snippets/cms/helpline/?locale=fr"
 
     def translator_translates_and_submits(page, shot):
         page.goto(french_listing)
@@ -310,22 +332,9 @@ def test_translator_translates_help_line_labels_numbers_stay_the_dutch_ones(
         shot(page, "translator-helpline-translated")
         page.goto(french_listing)
         # The row still shows the draft's name: the translated texts go into it when submitted.
-        row = page.locator("tr").filter(has_text="Chat met Child Focus")
-        row.get_by_role("button", name=re.compile("More options")).click()
-        page.get_by_role("link", name="Submit translation for review").click()
-        page.get_by_role("button", name="Submit for review").click()
-        expect(page.get_by_role("status")).to_contain_text("was submitted for review")
+        submit_from_listing(page, "Chat met Child Focus")
+        confirm_submission(page)
         shot(page, "translator-helpline-submitted")
-
-    def reviewer_approves(page, shot):
-        row = page.get_by_role("region", name="Awaiting your review").locator("tr")
-        row = row.filter(has_text="Chat avec Child Focus")
-        expect(row).to_contain_text("français")
-        shot(page, "reviewer-helpline-dashboard")
-        row.get_by_role("button", name="Actions").click()
-        row.get_by_role("button", name="Approve", exact=True).click()
-        expect(page.get_by_role("region", name="Awaiting your review")).to_have_count(0)
-        shot(page, "reviewer-helpline-approved")
 
     def translator_sees_numbers_read_only(page, shot):
         # A translation made by hand (the demo's) opens Wagtail's form: its numbers are read-only.
@@ -340,19 +349,16 @@ def test_translator_translates_help_line_labels_numbers_stay_the_dutch_ones(
         expect(page.get_by_text("Synchronised from the Dutch version").first).to_be_visible()
         shot(page, "translator-manual-translation-read-only")
 
-    before, _ = api(live_server, f"/api/v1/helplines/{HELPLINE_SLUG}/?locale=fr")
+    before, _ = helpline_in_french(live_server)
     assert (before["locale"], before["name"]) == ("nl", "Chat met Child Focus")
 
-    expect.set_options(timeout=TIMEOUT_MS)
     with headless_chromium(chromium_executable) as browser:
-        tom, rita = (browser.new_context(viewport=VIEWPORT) for _ in range(2))
-        for context in (tom, rita):
-            context.set_default_timeout(TIMEOUT_MS)
+        tom, rita = (new_context(browser, viewport=VIEWPORT, timeout_ms=TIMEOUT_MS) for _ in range(2))
         walk(tom, "tom", translator_translates_and_submits)
-        walk(rita, "rita", reviewer_approves)
+        walk(rita, "rita", reviewer_approves("Chat avec Child Focus", "reviewer-helpline"))
         walk(tom, "tom", translator_sees_numbers_read_only)
 
-    body, headers = api(live_server, f"/api/v1/helplines/{HELPLINE_SLUG}/?locale=fr")
+    body, headers = helpline_in_french(live_server)
     assert headers["Content-Language"] == "fr"
     assert (body["locale"], body["is_fallback"], body["name"], body["description"]) == (
         "fr",
@@ -364,4 +370,4 @@ def test_translator_translates_help_line_labels_numbers_stay_the_dutch_ones(
         ("phone", "+3224754411", "Appelez-nous"),
         ("chat", "https://chat.childfocus.be", "Chat"),
     ]
-    assert [p.name for p in shot.taken] == [f"{n:02d}-{name}.png" for n, name in enumerate(HELPLINE_STEPS, 1)]
+    assert [p.name for p in shot.taken] == screenshot_names(HELPLINE_STEPS)

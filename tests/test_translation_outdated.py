@@ -7,6 +7,16 @@ from tests.content import publish
 pytestmark = pytest.mark.django_db
 
 
+# The flags of outdated_flags when every translation is up to date.
+NONE_OUTDATED = {
+    "faq detail": False,
+    "faq list": False,
+    "campaign faqs": False,
+    "helpline": False,
+    "dutch source": False,
+}
+
+
 def outdated_flags(client) -> dict:
     detail = client.get("/api/v1/faqs/questions-frequentes/?locale=fr").json()
     listing = client.get("/api/v1/faqs/?locale=fr").json()["results"][0]
@@ -23,13 +33,7 @@ def outdated_flags(client) -> dict:
 
 
 def test_fresh_translations_are_not_outdated(client, translated):
-    assert outdated_flags(client) == {
-        "faq detail": False,
-        "faq list": False,
-        "campaign faqs": False,
-        "helpline": False,
-        "dutch source": False,
-    }
+    assert outdated_flags(client) == NONE_OUTDATED
 
 
 def test_publishing_the_source_marks_its_translations_outdated_until_they_are_republished(client, translated):
@@ -49,13 +53,7 @@ def test_publishing_the_source_marks_its_translations_outdated_until_they_are_re
     publish(translated["faq_fr"])
     translated["helpline_fr"].refresh_from_db()
     publish(translated["helpline_fr"])
-    assert outdated_flags(client) == {
-        "faq detail": False,
-        "faq list": False,
-        "campaign faqs": False,
-        "helpline": False,
-        "dutch source": False,
-    }
+    assert outdated_flags(client) == NONE_OUTDATED
 
 
 def test_a_fallback_to_the_source_is_never_outdated(client, translated):

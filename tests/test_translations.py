@@ -13,13 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def helpline_nl(content):
-    return content.helpline(
-        "child-focus-116000",
-        "Hulplijn 116000",
-        points=[("phone", "116000", "Bel gratis 116000")],
-        available_24_7=False,
-        hours=[(0, "09:00", "17:00")],
-    )
+    return content.mondays_helpline()
 
 
 @pytest.fixture

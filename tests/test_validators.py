@@ -2,6 +2,8 @@
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +17,6 @@ pytestmark = pytest.mark.usefixtures("english")
 
 PHONE_HINT = "Use the international form (+32 2 475 44 11) or a national short number (116000)."
 UTC = dt.UTC
-BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 
 def t(value: str) -> dt.time:
@@ -88,32 +89,59 @@ def test_bad_web_url_is_refused(value):
     ]
 
 
-@pytest.mark.parametrize("value", ["Europe/Brussels", "UTC", "America/New_York"])
-def test_known_time_zone_passes(value):
-    assert validators.validate_time_zone(value) is None
+@dataclass(frozen=True)
+class FieldCheck:
+    """A field validator, the values it accepts, those it refuses, its message ("{}": the value)
+    and its error code."""
+
+    validate: Callable[[str], None]
+    accepts: list[str]
+    refuses: list[str]
+    message: str
+    code: str
 
 
-@pytest.mark.parametrize("value", ["Europe/Brusels", "CET+1", "", "europe/brussels"])
-def test_bad_time_zone_is_refused(value):
+FIELD_CHECKS = {
+    "time_zone": FieldCheck(
+        validators.validate_time_zone,
+        ["Europe/Brussels", "UTC", "America/New_York"],
+        ["Europe/Brusels", "CET+1", "", "europe/brussels"],
+        "“{}” is not a known IANA time zone; use a name such as Europe/Brussels.",
+        "invalid_time_zone",
+    ),
+    "language_tag": FieldCheck(
+        validators.validate_language_tag,
+        ["nl", "fr-BE", "en", "zh-Hant-TW", "es-419", "de-CH-1901"],
+        ["english", "nl_BE", "NL", "fr-be", "", "n"],
+        "“{}” is not a BCP 47 language tag such as nl, fr-BE or en.",
+        "invalid_language_tag",
+    ),
+    "area_code": FieldCheck(
+        validators.validate_area_code,
+        ["BE", "BE-VLG", "BE-BRU", "NL"],
+        ["Belgium", "be", "BEL", "BE-", "BE-VLGX", ""],
+        "“{}” is not an ISO 3166 country or region code such as BE or BE-VLG.",
+        "invalid_area",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(name, value) for name, check in FIELD_CHECKS.items() for value in check.accepts]
+)
+def test_good_value_passes(name, value):
+    assert FIELD_CHECKS[name].validate(value) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(name, value) for name, check in FIELD_CHECKS.items() for value in check.refuses]
+)
+def test_bad_value_is_refused_with_a_message_naming_it(name, value):
+    check = FIELD_CHECKS[name]
     with pytest.raises(ValidationError) as caught:
-        validators.validate_time_zone(value)
-    assert caught.value.messages == [
-        f"“{value}” is not a known IANA time zone; use a name such as Europe/Brussels."
-    ]
-    assert caught.value.code == "invalid_time_zone"
-
-
-@pytest.mark.parametrize("value", ["nl", "fr-BE", "en", "zh-Hant-TW", "es-419", "de-CH-1901"])
-def test_language_tag_passes(value):
-    assert validators.validate_language_tag(value) is None
-
-
-@pytest.mark.parametrize("value", ["english", "nl_BE", "NL", "fr-be", "", "n"])
-def test_bad_language_tag_is_refused(value):
-    with pytest.raises(ValidationError) as caught:
-        validators.validate_language_tag(value)
-    assert caught.value.messages == [f"“{value}” is not a BCP 47 language tag such as nl, fr-BE or en."]
-    assert caught.value.code == "invalid_language_tag"
+        check.validate(value)
+    assert caught.value.messages == [check.message.format(value)]
+    assert caught.value.code == check.code
 
 
 def test_language_tags_must_be_a_list():
@@ -127,21 +155,6 @@ def test_language_tags_name_the_bad_tag():
     with pytest.raises(ValidationError) as caught:
         validators.validate_language_tags(["nl", "vlaams"])
     assert caught.value.messages == ["“vlaams” is not a BCP 47 language tag such as nl, fr-BE or en."]
-
-
-@pytest.mark.parametrize("value", ["BE", "BE-VLG", "BE-BRU", "NL"])
-def test_area_code_passes(value):
-    assert validators.validate_area_code(value) is None
-
-
-@pytest.mark.parametrize("value", ["Belgium", "be", "BEL", "BE-", "BE-VLGX", ""])
-def test_bad_area_code_is_refused(value):
-    with pytest.raises(ValidationError) as caught:
-        validators.validate_area_code(value)
-    assert caught.value.messages == [
-        f"“{value}” is not an ISO 3166 country or region code such as BE or BE-VLG."
-    ]
-    assert caught.value.code == "invalid_area"
 
 
 # --- opening hours ---------------------------------------------------------------------------
@@ -243,57 +256,48 @@ def test_is_open_at_uses_the_help_line_time_zone(moment, expected):
     assert is_open_at(intervals=WEEKDAY_OFFICE_HOURS, time_zone="Europe/Brussels", moment=moment) is expected
 
 
-def test_is_open_at_on_the_day_daylight_saving_time_starts():
-    # Sunday 31 March 2024: clocks in Brussels jump from 02:00 CET to 03:00 CEST.
-    sunday_morning = [interval(6, "10:00", "11:00")]
-    before_switch = dt.datetime(2024, 3, 31, 0, 30, tzinfo=UTC)  # 01:30 CET
-    assert before_switch.astimezone(BRUSSELS).hour == 1
-    assert is_open_at(
-        intervals=[interval(6, "01:00", "02:00")], time_zone="Europe/Brussels", moment=before_switch
-    )
-    # 08:30 UTC is 10:30 CEST (open); with the winter offset it would have been 09:30 (closed).
-    assert is_open_at(
-        intervals=sunday_morning,
-        time_zone="Europe/Brussels",
-        moment=dt.datetime(2024, 3, 31, 8, 30, tzinfo=UTC),
-    )
-    # 09:30 UTC is 11:30 CEST (closed); with the winter offset it would have been 10:30 (open).
-    assert not is_open_at(
-        intervals=sunday_morning,
-        time_zone="Europe/Brussels",
-        moment=dt.datetime(2024, 3, 31, 9, 30, tzinfo=UTC),
-    )
+SUNDAY_NIGHT = [interval(6, "01:00", "02:00")]
+SUNDAY_MORNING = [interval(6, "10:00", "11:00")]
+NIGHT_LINE = [interval(0, "00:00", "01:00")]
+# Monday 15 January 2024, 03:30 in New York.
+MONDAY_MORNING_IN_NEW_YORK = dt.datetime(2024, 1, 15, 3, 30, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
 
 
-def test_is_open_at_on_the_day_daylight_saving_time_ends():
-    # Sunday 27 October 2024: clocks go back from 03:00 CEST to 02:00 CET.
-    sunday_morning = [interval(6, "10:00", "11:00")]
-    assert is_open_at(
-        intervals=sunday_morning,
-        time_zone="Europe/Brussels",
-        moment=dt.datetime(2024, 10, 27, 9, 30, tzinfo=UTC),
-    )
-    assert not is_open_at(
-        intervals=sunday_morning,
-        time_zone="Europe/Brussels",
-        moment=dt.datetime(2024, 10, 27, 8, 30, tzinfo=UTC),
-    )
-
-
-def test_is_open_at_crosses_midnight_into_the_local_weekday():
-    # Sunday 14 January 2024 23:30 UTC is already Monday 00:30 in Brussels.
-    night_line = [interval(0, "00:00", "01:00")]
-    moment = dt.datetime(2024, 1, 14, 23, 30, tzinfo=UTC)
-    assert is_open_at(intervals=night_line, time_zone="Europe/Brussels", moment=moment)
-    assert not is_open_at(intervals=night_line, time_zone="UTC", moment=moment)
-
-
-def test_is_open_at_accepts_moments_in_any_time_zone():
-    new_york = zoneinfo.ZoneInfo("America/New_York")
-    # 03:30 in New York on Monday 15 January 2024 is 09:30 in Brussels.
-    moment = dt.datetime(2024, 1, 15, 3, 30, tzinfo=new_york)
-    assert is_open_at(intervals=WEEKDAY_OFFICE_HOURS, time_zone="Europe/Brussels", moment=moment)
-    assert not is_open_at(intervals=WEEKDAY_OFFICE_HOURS, time_zone="America/New_York", moment=moment)
+@pytest.mark.parametrize(
+    ("intervals", "time_zone", "moment", "local", "expected"),
+    [
+        # Sunday 31 March 2024: clocks in Brussels jump from 02:00 CET to 03:00 CEST.
+        (SUNDAY_NIGHT, "Europe/Brussels", dt.datetime(2024, 3, 31, 0, 30, tzinfo=UTC), "01:30", True),
+        # 08:30 UTC is 10:30 CEST (open); with the winter offset it would have been 09:30 (closed).
+        (SUNDAY_MORNING, "Europe/Brussels", dt.datetime(2024, 3, 31, 8, 30, tzinfo=UTC), "10:30", True),
+        # 09:30 UTC is 11:30 CEST (closed); with the winter offset it would have been 10:30 (open).
+        (SUNDAY_MORNING, "Europe/Brussels", dt.datetime(2024, 3, 31, 9, 30, tzinfo=UTC), "11:30", False),
+        # Sunday 27 October 2024: clocks go back from 03:00 CEST to 02:00 CET.
+        (SUNDAY_MORNING, "Europe/Brussels", dt.datetime(2024, 10, 27, 9, 30, tzinfo=UTC), "10:30", True),
+        (SUNDAY_MORNING, "Europe/Brussels", dt.datetime(2024, 10, 27, 8, 30, tzinfo=UTC), "09:30", False),
+        # Sunday 14 January 2024 23:30 UTC is already Monday 00:30 in Brussels.
+        (NIGHT_LINE, "Europe/Brussels", dt.datetime(2024, 1, 14, 23, 30, tzinfo=UTC), "00:30", True),
+        (NIGHT_LINE, "UTC", dt.datetime(2024, 1, 14, 23, 30, tzinfo=UTC), "23:30", False),
+        # 03:30 in New York on Monday 15 January 2024 is 09:30 in Brussels.
+        (WEEKDAY_OFFICE_HOURS, "Europe/Brussels", MONDAY_MORNING_IN_NEW_YORK, "09:30", True),
+        (WEEKDAY_OFFICE_HOURS, "America/New_York", MONDAY_MORNING_IN_NEW_YORK, "03:30", False),
+    ],
+    ids=[
+        "dst-starts-before-the-switch",
+        "dst-starts-summer-offset-open",
+        "dst-starts-summer-offset-closed",
+        "dst-ends-winter-offset-open",
+        "dst-ends-winter-offset-closed",
+        "crosses-midnight-into-the-local-weekday",
+        "crosses-midnight-not-in-utc",
+        "moment-in-another-time-zone",
+        "moment-in-the-help-line-time-zone",
+    ],
+)
+def test_is_open_at_follows_the_local_wall_clock(intervals, time_zone, moment, local, expected):
+    """``local`` is the moment's wall-clock time in ``time_zone``."""
+    assert moment.astimezone(zoneinfo.ZoneInfo(time_zone)).strftime("%H:%M") == local
+    assert is_open_at(intervals=intervals, time_zone=time_zone, moment=moment) is expected
 
 
 # --- model-level checks ----------------------------------------------------------------------

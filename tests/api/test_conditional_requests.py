@@ -5,7 +5,6 @@ cache, with no query), which must give the same status, body and headers.
 """
 
 import time
-import uuid
 
 import pytest
 from django.core.cache import cache
@@ -16,17 +15,6 @@ from api import conditional, response_cache
 
 URL = "/api/v1/helplines/child-focus-116000/"
 PROBLEM_JSON = "application/problem+json"
-
-
-@pytest.fixture
-def response_cache_on(settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
-    }
-    settings.BAKEN_API_RESPONSE_CACHE = True
-    settings.BAKEN_API_MEMOS = True
-    yield
-    cache.clear()
 
 
 @pytest.fixture

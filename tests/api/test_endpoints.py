@@ -69,6 +69,30 @@ def helpline_247(site, *, locale="nl") -> dict:
     }
 
 
+def faq_summary(site) -> dict:
+    """The full expected list item of "veelgestelde-vragen" (nl)."""
+    return {
+        "id": site.faq.pk,
+        "translation_key": str(site.faq.translation_key),
+        "locale": "nl",
+        "is_fallback": False,
+        "translation_outdated": False,
+        "title": "Veelgestelde vragen",
+        "slug": "veelgestelde-vragen",
+        "campaign": "schat-je-schatje",
+        "question_count": 3,
+        "last_published_at": site.faq.last_published_at,
+    }
+
+
+def second_faq(site) -> FAQPage:
+    """A second campaign, "tweede-campagne", with its FAQ "tweede-faq" (one question)."""
+    other = site.content.campaign("tweede-campagne", "Tweede campagne")
+    return site.content.faq(
+        other, "tweede-faq", "Tweede FAQ", sections=[section("S", question("V?", "<p>A</p>", anchor="v"))]
+    )
+
+
 def normalise(body: dict) -> dict:
     """Datetimes as datetime objects, so they compare with model values whatever the offset."""
     body = dict(body)
@@ -143,20 +167,7 @@ def test_campaign_list_and_detail(site, api):
             "next_occurrence": "2026-11-18",
         }
     ]
-    assert [normalise(faq) for faq in detail["faqs"]] == [
-        {
-            "id": site.faq.pk,
-            "translation_key": str(site.faq.translation_key),
-            "locale": "nl",
-            "is_fallback": False,
-            "translation_outdated": False,
-            "title": "Veelgestelde vragen",
-            "slug": "veelgestelde-vragen",
-            "campaign": "schat-je-schatje",
-            "question_count": 3,
-            "last_published_at": site.faq.last_published_at,
-        }
-    ]
+    assert [normalise(faq) for faq in detail["faqs"]] == [faq_summary(site)]
     assert next(normalise(h) for h in detail["helplines"]) == helpline_247(site)
     assert [h["slug"] for h in detail["helplines"]] == ["child-focus-116000", "kantoor-lijn"]
     assert detail["translations"] == TRANSLATIONS_OF_CAMPAIGN
@@ -215,20 +226,7 @@ def test_campaign_in_french(site, api):
 def test_faq_list(site, api):
     body = api.json("/faqs/")
     assert body["count"] == 1 and body["next"] is None and body["previous"] is None
-    assert [normalise(item) for item in body["results"]] == [
-        {
-            "id": site.faq.pk,
-            "translation_key": str(site.faq.translation_key),
-            "locale": "nl",
-            "is_fallback": False,
-            "translation_outdated": False,
-            "title": "Veelgestelde vragen",
-            "slug": "veelgestelde-vragen",
-            "campaign": "schat-je-schatje",
-            "question_count": 3,
-            "last_published_at": site.faq.last_published_at,
-        }
-    ]
+    assert [normalise(item) for item in body["results"]] == [faq_summary(site)]
 
 
 def test_faq_detail(site, api):
@@ -252,16 +250,7 @@ def test_faq_detail(site, api):
             )
         }
     ) == {
-        "id": site.faq.pk,
-        "translation_key": str(site.faq.translation_key),
-        "locale": "nl",
-        "is_fallback": False,
-        "translation_outdated": False,
-        "title": "Veelgestelde vragen",
-        "slug": "veelgestelde-vragen",
-        "campaign": "schat-je-schatje",
-        "question_count": 3,
-        "last_published_at": site.faq.last_published_at,
+        **faq_summary(site),
         "intro": {"html": "<p>Alles over de campagne.</p>", "text": "Alles over de campagne."},
         "translations": [
             {"locale": "fr", "slug": "questions-frequentes"},
@@ -380,10 +369,7 @@ def test_faq_answers_are_sanitised_and_internal_links_resolved(site, api):
 
 
 def test_faq_list_filtered_by_campaign(site, api):
-    other = site.content.campaign("tweede-campagne", "Tweede campagne")
-    site.content.faq(
-        other, "tweede-faq", "Tweede FAQ", sections=[section("S", question("V?", "<p>A</p>", anchor="v"))]
-    )
+    second_faq(site)
     assert [f["slug"] for f in api.json("/faqs/")["results"]] == ["veelgestelde-vragen", "tweede-faq"]
     assert [f["slug"] for f in api.json("/faqs/", campaign="schat-je-schatje")["results"]] == [
         "veelgestelde-vragen"
@@ -407,10 +393,7 @@ def test_faq_list_filtered_by_campaign(site, api):
 
 
 def test_faq_list_updated_since(site, api):
-    other = site.content.campaign("tweede-campagne", "Tweede campagne")
-    second = site.content.faq(
-        other, "tweede-faq", "Tweede FAQ", sections=[section("S", question("V?", "<p>A</p>", anchor="v"))]
-    )
+    second = second_faq(site)
     FAQPage.objects.filter(pk=site.faq.pk).update(
         last_published_at=dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC)
     )

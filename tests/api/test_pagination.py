@@ -41,6 +41,16 @@ def walk_pages(client, url: str) -> tuple[list[dict], int]:
     return results, count
 
 
+def assert_walks_list_everything(api, everything: list[dict], url: str, limits, *, count: int, key: str):
+    """Walking ``url`` (a ``{limit}`` in it) page by page at each limit lists ``everything``, in
+    order by ``key``: ``count`` items, no more, no fewer."""
+    assert len(everything) == count
+    for limit in limits:
+        walked, walked_count = walk_pages(api.client, url.format(limit=limit))
+        assert walked_count == count
+        assert [item[key] for item in walked] == [item[key] for item in everything]
+
+
 def more_citations(site, n: int) -> None:
     # Several identical and differently-cased titles: the order must still be total and stable.
     SourceCitation.objects.bulk_create(
@@ -133,11 +143,8 @@ def test_walking_helpline_pages(site, api):
     for i in range(9):
         site.content.helpline(f"lijn-{i}", ["Lijn", "lijn", f"Lijn {i}"][i % 3])
     everything = api.json("/helplines/", limit=100)["results"]
-    assert len(everything) == 11
-    for limit in (1, 4):
-        walked, count = walk_pages(api.client, f"{API}/helplines/?limit={limit}&locale=de")
-        assert count == 11
-        assert [h["slug"] for h in walked] == [h["slug"] for h in everything]
+    url = f"{API}/helplines/?limit={{limit}}&locale=de"
+    assert_walks_list_everything(api, everything, url, (1, 4), count=11, key="slug")
 
 
 def test_walking_faq_and_campaign_pages(site, api):
@@ -150,11 +157,7 @@ def test_walking_faq_and_campaign_pages(site, api):
             sections=[section("S", question(f"Vraag {i}?", "<p>Antwoord.</p>", anchor="v"))],
         )
     everything = api.json("/faqs/", limit=100)["results"]
-    assert len(everything) == 8
-    for limit in (1, 3):
-        walked, count = walk_pages(api.client, f"{API}/faqs/?limit={limit}")
-        assert count == 8
-        assert [f["id"] for f in walked] == [f["id"] for f in everything]
+    assert_walks_list_everything(api, everything, f"{API}/faqs/?limit={{limit}}", (1, 3), count=8, key="id")
     first_campaign, count = walk_pages(api.client, f"{API}/faqs/?campaign=schat-je-schatje&limit=2")
     assert count == 4
     assert {f["campaign"] for f in first_campaign} == {"schat-je-schatje"}

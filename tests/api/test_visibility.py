@@ -228,29 +228,41 @@ def link_to_draft_page_in_public_answer(site):
     return [f"/faqs/{MARKER}-faq/"]
 
 
-def draft_helpline(site):
-    attach_helpline(site, secret_helpline(site, live=False))
-    return [f"/helplines/{MARKER}-lijn/"]
+def snippet_cases(kind: str, secret, attach, url):
+    """A secret snippet of one kind linked from the public content, then kept hidden four ways: a
+    draft, unpublished, expired, scheduled; each case returns its URL (``url(snippet)``)."""
+
+    def draft(site):
+        snippet = secret(site, live=False)
+        attach(site, snippet)
+        return [url(snippet)]
+
+    def unpublished(site):
+        snippet = secret(site)
+        attach(site, snippet)
+        snippet.unpublish()
+        return [url(snippet)]
+
+    def expired(site):
+        snippet = secret(site)
+        attach(site, snippet)
+        expire(snippet)
+        return [url(snippet)]
+
+    def scheduled(site):
+        snippet = schedule(secret(site, live=False))
+        attach(site, snippet)
+        return [url(snippet)]
+
+    cases = (draft, unpublished, expired, scheduled)
+    for case in cases:
+        case.__name__ = f"{case.__name__}_{kind}"
+    return cases
 
 
-def unpublished_helpline(site):
-    helpline = secret_helpline(site)
-    attach_helpline(site, helpline)
-    helpline.unpublish()
-    return [f"/helplines/{MARKER}-lijn/"]
-
-
-def expired_helpline(site):
-    helpline = secret_helpline(site)
-    attach_helpline(site, helpline)
-    expire(helpline)
-    return [f"/helplines/{MARKER}-lijn/"]
-
-
-def scheduled_helpline(site):
-    helpline = schedule(secret_helpline(site, live=False))
-    attach_helpline(site, helpline)
-    return [f"/helplines/{MARKER}-lijn/"]
+draft_helpline, unpublished_helpline, expired_helpline, scheduled_helpline = snippet_cases(
+    "helpline", secret_helpline, attach_helpline, lambda helpline: f"/helplines/{MARKER}-lijn/"
+)
 
 
 def draft_revision_of_live_helpline(site):
@@ -273,30 +285,9 @@ def unpublished_translation_of_helpline(site):
     return []
 
 
-def draft_citation(site):
-    citation = secret_citation(site, live=False)
-    attach_citation(site, citation)
-    return [f"/citations/{citation.pk}/"]
-
-
-def unpublished_citation(site):
-    citation = secret_citation(site)
-    attach_citation(site, citation)
-    citation.unpublish()
-    return [f"/citations/{citation.pk}/"]
-
-
-def expired_citation(site):
-    citation = secret_citation(site)
-    attach_citation(site, citation)
-    expire(citation)
-    return [f"/citations/{citation.pk}/"]
-
-
-def scheduled_citation(site):
-    citation = schedule(secret_citation(site, live=False))
-    attach_citation(site, citation)
-    return [f"/citations/{citation.pk}/"]
+draft_citation, unpublished_citation, expired_citation, scheduled_citation = snippet_cases(
+    "citation", secret_citation, attach_citation, lambda citation: f"/citations/{citation.pk}/"
+)
 
 
 def draft_revision_of_live_citation(site):
