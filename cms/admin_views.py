@@ -323,7 +323,7 @@ class MarkVerifiedBulkAction(HelpLineBulkAction):
                 % {
                     "count": len(done),
                     "date": reviews.display_date(timezone.localdate()),
-                    "names": ", ".join(f"'{helpline}'" for helpline in done),
+                    "names": names_in_order(done),
                 },
             )
         for message in skipped:
@@ -368,12 +368,17 @@ class SubmitForReviewBulkAction(HelpLineBulkAction):
                     "%(count)d help-lines submitted for review: %(names)s.",
                     len(done),
                 )
-                % {"count": len(done), "names": ", ".join(f"'{helpline}'" for helpline in done)},
+                % {"count": len(done), "names": names_in_order(done)},
             )
         for message in skipped:
             messages.warning(self.request, message)
         if not done and not skipped:
             messages.warning(self.request, _("No help-line was submitted for review."))
+
+
+def names_in_order(helplines) -> str:
+    """The help-lines' names for a message, alphabetically (the selection comes in no set order)."""
+    return ", ".join(f"'{name}'" for name in sorted(str(helpline) for helpline in helplines))
 
 
 def submission_refusal(helpline: HelpLine, user) -> str | None:

@@ -276,8 +276,10 @@ class ContentBuilder:
         given = {"slug": slug, "name": name, "locale": self.locales[code] if code else None}
         fields = {**{key: value for key, value in given.items() if value is not None}, **fields}
         if points is not None:
+            # Numbered as the admin's inline panel numbers them, so their order is the given one.
             fields["contact_points"] = [
-                ContactPoint(contact_type=kind, value=value, label=label) for kind, value, label in points
+                ContactPoint(contact_type=kind, value=value, label=label, sort_order=index)
+                for index, (kind, value, label) in enumerate(points)
             ]
         if hours is not None:
             fields["opening_hours"] = [
