@@ -104,7 +104,9 @@ def test_a_contact_point_added_to_the_source_reaches_the_translation_with_the_so
 ):
     helpline_nl.contact_points = [
         *helpline_nl.contact_points.all(),
-        ContactPoint(contact_type=ContactType.EMAIL, value="116000@childfocus.org", label="Mail ons"),
+        ContactPoint(
+            contact_type=ContactType.EMAIL, value="116000@childfocus.org", label="Mail ons", sort_order=1
+        ),
     ]
     helpline_nl.save_revision().publish()
 
