@@ -25,7 +25,7 @@ subtrees below ``Visibility.hidden_subtree_paths``.
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property, reduce
+from functools import cached_property, reduce
 from operator import or_
 
 from django.conf import settings
@@ -151,7 +151,10 @@ def current_visibility(*, now: dt.datetime | None = None, versions: dict | None 
             tops.append(path)
     campaign_slugs = {path: slug for path, *_, slug, is_campaign in candidates if is_campaign}
     return Visibility(
-        now=now, hidden_subtree_paths=tuple(tops), locale_ids=locale_ids(), campaign_slugs=campaign_slugs
+        now=now,
+        hidden_subtree_paths=tuple(tops),
+        locale_ids=locale_ids(versions=versions),
+        campaign_slugs=campaign_slugs,
     )
 
 
@@ -174,11 +177,19 @@ def _subtree_candidates() -> list[tuple]:
     return list(parents.order_by().union(restricted.order_by(), all=True))
 
 
-@cache
-def locale_ids() -> dict[str, int]:
-    """Locale ids by language code; locales change only through migrate (see cms.signal_handlers)."""
+def locale_ids(*, versions: dict | None = None) -> dict[str, int]:
+    """Locale ids by language code, remembered per content version whether or not other lookups
+    are (``BAKEN_API_MEMOS``): read for every answer, and a locale change, by any process, is in
+    the change log and changes every family's version. Read afresh without versions."""
+    if versions is None:
+        return _read_locale_ids()
+    key = f"baken:api:v1:locale-ids:{response_cache.version_tag(versions, *sorted(versions))}"
+    found = response_cache.shared_get(key)
+    if found is None:
+        found = _read_locale_ids()
+        response_cache.shared_set(key, found, timeout=settings.BAKEN_API_RESPONSE_CACHE_TIMEOUT)
+    return found
+
+
+def _read_locale_ids() -> dict[str, int]:
     return dict(Locale.objects.values_list("language_code", "pk"))
-
-
-def forget_locales(**kwargs) -> None:
-    locale_ids.cache_clear()

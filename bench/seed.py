@@ -30,7 +30,7 @@ from django.utils.text import slugify
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
-from api import response_cache
+from api.response_cache import versions
 from cms.demo import data
 from cms.importers.faq_pages import list_items
 from cms.importers.faq_text import parse_faq
@@ -292,8 +292,9 @@ def seed(per_locale: int, *, log=print) -> dict:
             created += len(indices)
         if per_locale > existing:
             log(f"  seeded {code}: {existing} → {per_locale} FAQ pages")
-    # bulk_create sends no post_save signals: tell every server sharing the cache that pages changed.
-    response_cache.bump(response_cache.FAMILIES)
+    # bulk_create sends no post_save signals; the change log has the rows (triggers), and servers
+    # would see them within a second: tell them at once.
+    versions.publish()
     if created and connection.vendor == "postgresql":
         # As autovacuum would soon after such a load: fresh planner statistics and visibility map.
         with connection.cursor() as cursor:

@@ -93,12 +93,32 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: content versions bump on commit, which tests never do."""
+    """Each test starts with an empty cache and empty in-process copies. They are keyed by content
+    versions, which are change-log sequences; a test's rollback lets the next test number its
+    changes again, which production never does."""
     from django.core.cache import cache
 
-    cache.clear()
+    from api.response_cache import entries, store
+
+    def forget() -> None:
+        cache.clear()
+        store._local_memos.cache_clear()
+        entries._local.cache_clear()
+
+    forget()
     yield
-    cache.clear()
+    forget()
+
+
+@pytest.fixture
+def hit_queries():
+    """The number of database queries a response-cache hit costs with the configured store: one
+    (the change log's newest sequences) when the store is private to the process, none when it is
+    shared (Redis, whose copy of the versions this process checks against the database at most
+    once a second; see api/response_cache/versions.py)."""
+    from api.response_cache.store import shared_store
+
+    return lambda: 0 if shared_store().shared else 1
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def availability(live_server, locale: str) -> dict:
 
 
 def cache_key(live_server, locale: str) -> str:
-    from api.response_cache import entry_key
+    from api.response_cache.entries import entry_key
 
     return entry_key(
         path=f"/api/v1/helplines/{SLUG}/", query=[("locale", locale)], language=locale, origin=live_server.url

@@ -117,16 +117,16 @@ SHOWING_THE_NUMBER = [
 
 
 def test_a_repeated_request_is_answered_from_the_cache_without_queries(
-    client, response_cache, live_content, django_assert_num_queries
+    client, response_cache, live_content, django_assert_num_queries, hit_queries
 ):
     first = client.get("/api/v1/faqs/veelgestelde-vragen/")
     assert first.status_code == 200
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(hit_queries()):
         second = client.get("/api/v1/faqs/veelgestelde-vragen/")
     assert second.status_code == 200
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(hit_queries()):
         revalidated = client.get("/api/v1/faqs/veelgestelde-vragen/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert revalidated.status_code == 304
 
@@ -361,11 +361,16 @@ def test_two_server_processes_sharing_redis_both_serve_a_published_change_at_onc
 
 
 def test_if_modified_since_gets_304_until_the_content_changes(
-    client, response_cache, live_content, django_capture_on_commit_callbacks, django_assert_num_queries
+    client,
+    response_cache,
+    live_content,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+    hit_queries,
 ):
     first = client.get("/api/v1/helplines/child-focus-116000/")
     last_modified = first["Last-Modified"]
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(hit_queries()):
         revalidated = client.get(
             "/api/v1/helplines/child-focus-116000/", HTTP_IF_MODIFIED_SINCE=last_modified
         )
@@ -397,11 +402,11 @@ def test_an_unrelated_change_keeps_last_modified(
 
 
 def test_a_hit_repeats_every_header_of_the_first_answer_except_its_freshness(
-    client, response_cache, live_content, django_assert_num_queries
+    client, response_cache, live_content, django_assert_num_queries, hit_queries
 ):
     url = "/api/v1/faqs/veelgestelde-vragen/?locale=fr"
     first = client.get(url)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(hit_queries()):
         second = client.get(url)
     per_answer = {"Cache-Control", "Date"}
     assert {name: value for name, value in second.items() if name not in per_answer} == {
@@ -416,18 +421,24 @@ def test_a_hit_repeats_every_header_of_the_first_answer_except_its_freshness(
 
 
 def test_an_entry_remembered_in_memory_is_not_served_after_the_shared_cache_is_flushed(
-    client, response_cache, live_content
+    client, response_cache, live_content, monkeypatch
 ):
+    from api.response_cache import versions
+
     url = "/api/v1/helplines/child-focus-116000/"
     assert client.get(url).json()["name"] == "Hulplijn 116000"
     cache.clear()  # versions and entries gone from the shared cache; this process still holds the entry
-    # A change no signal reported: only fresh versions (never a default one) keep the old entry out.
+    # A change no signal reported: the change log has it, and the versions come from there.
     HelpLine.objects.filter(pk=live_content["helpline"].pk).update(name="Hulplijn 116000 (gewijzigd)")
+    if response_cache == "redis":
+        # Nothing told Redis: each process reads the change log itself at least once a second.
+        later = time.monotonic() + versions.POLL_SECONDS
+        monkeypatch.setattr(versions.time, "monotonic", lambda: later)
     assert client.get(url).json()["name"] == "Hulplijn 116000 (gewijzigd)"
 
 
 def test_entries_kept_in_memory_are_bounded_by_size():
-    from api.response_cache import _LocalEntries
+    from api.response_cache.entries import _LocalEntries
 
     local = _LocalEntries(max_bytes=3 * (100 + 512))
     for index in range(4):
@@ -441,11 +452,11 @@ def test_entries_kept_in_memory_are_bounded_by_size():
 
 
 def test_memos_kept_in_the_process_expire_and_are_bounded(monkeypatch):
-    from api import response_cache
+    from api.response_cache import store
 
-    memos = response_cache._LocalMemos(max_entries=2)
+    memos = store._LocalMemos(max_entries=2)
     clock = [1000.0]
-    monkeypatch.setattr(response_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(store.time, "monotonic", lambda: clock[0])
     memos.put("a", [1], seconds=60)
     memos.put("b", [2], seconds=60)
     assert memos.get("a") == ([1],)
@@ -460,11 +471,12 @@ def test_memos_kept_in_the_process_expire_and_are_bounded(monkeypatch):
 def test_versions_written_by_an_older_release_do_not_break_the_api(client, response_cache, live_content):
     import pickle
 
-    from api.response_cache import _VERSION_KEYS, _store
+    from api.response_cache.store import shared_store
+    from api.response_cache.versions import VERSION_KEYS
 
     # An older release wrote the versions through Django's cache, pickled.
-    for key in _VERSION_KEYS:
-        _store().set(key, pickle.dumps(uuid.uuid4().hex), None)
+    for key in VERSION_KEYS:
+        shared_store().set(key, pickle.dumps(uuid.uuid4().hex), None)
     assert client.get("/api/v1/faqs/").status_code == 200
     assert client.get("/api/v1/faqs/veelgestelde-vragen/").status_code == 200
 
@@ -484,7 +496,7 @@ def test_a_next_transition_remembered_from_a_later_moment_is_not_used_earlier(
 
 
 def test_the_cache_key_reads_the_query_as_django_does():
-    from api.response_cache import _entry_key_for
+    from api.response_cache.entries import _entry_key_for
 
     raw_utf8 = "q=café".encode().decode("iso-8859-1")  # as WSGI hands raw UTF-8 bytes over
     double_encoded = "q=caf%C3%83%C2%A9"  # percent-encoded "cafÃ©"
@@ -499,20 +511,21 @@ def test_the_cache_key_reads_the_query_as_django_does():
 def test_an_invalidation_that_failed_while_the_cache_was_down_happens_when_it_is_back(
     client, response_cache, live_content, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from api import response_cache as cache_module
+    from api.response_cache.store import shared_store
 
     url = "/api/v1/helplines/child-focus-116000/"
     assert client.get(url).json()["name"] == "Hulplijn 116000"
-    store = cache_module._store()
+    store = shared_store()
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("cache down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(store, "set_many", unreachable)
+        patch.setattr(store, "raise_to", unreachable)
         with django_capture_on_commit_callbacks(execute=True):
             helpline = live_content["helpline"]
             helpline.name = "Hulplijn 116000 (nieuw)"
             publish(helpline)
-    # The cache answers again: the invalidation that failed happens before anything is served.
+    # The versions come from the change log: the change is served although the writer could not
+    # tell the cache.
     assert client.get(url).json()["name"] == "Hulplijn 116000 (nieuw)"

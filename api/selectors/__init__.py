@@ -39,7 +39,7 @@ from api.selectors.translations import (
     source_times,
     translation_outdated,
 )
-from api.visibility import Visibility, current_visibility, forget_locales, locale_ids
+from api.visibility import Visibility, current_visibility, locale_ids
 
 __all__ = [
     "MAX_ID",
@@ -55,7 +55,6 @@ __all__ = [
     "faq_summaries",
     "faqs_below",
     "fetched_locale_ids",
-    "forget_locales",
     "helplines_by_source_pk",
     "locale_ids",
     "page_with_translations",

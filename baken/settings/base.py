@@ -51,7 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after the HTTPS redirect: a cached API answer skips everything below.
-    "api.response_cache.CachedResponseMiddleware",
+    "api.response_cache.middleware.CachedResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,6 +120,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes on one file (servers, a worker, management commands): readers never block
+    # the writer (WAL), a transaction takes the write lock when it begins, so it waits for another
+    # writer instead of failing half-way ("database is locked"), and waits long enough.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -262,7 +273,7 @@ if env("BAKEN_CDN_CLOUDFLARE_ZONE_ID", default=""):
         "BEARER_TOKEN": env("BAKEN_CDN_CLOUDFLARE_TOKEN"),
     }
 
-# Shared cache of rendered API responses (see api/response_cache.py).
+# Shared cache of rendered API responses (see api/response_cache/).
 BAKEN_API_RESPONSE_CACHE = env.bool("BAKEN_API_RESPONSE_CACHE", default=True)
 BAKEN_API_RESPONSE_CACHE_ALIAS = "default"
 BAKEN_API_RESPONSE_CACHE_TIMEOUT = env.int("BAKEN_API_RESPONSE_CACHE_TIMEOUT", default=300)

@@ -17,3 +17,7 @@ BAKEN_API_MEMOS = False
 # Never the development database: SQLite tests run in memory unless DATABASE_URL names a server.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
+    # One process: base.py's options for several processes on one file (WAL, IMMEDIATE
+    # transactions) do not apply to a database in memory; with them, the backup some tests take of
+    # it for other processes never finishes.
+    DATABASES["default"]["OPTIONS"] = {}  # noqa: F405

@@ -90,6 +90,7 @@ from cms.change_log.selectors import (
     changes_after,
     compaction_horizon,
     latest_sequence,
+    latest_sequences,
     oldest_retained_sequence,
     stable_sequence,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "compact",
     "compaction_horizon",
     "latest_sequence",
+    "latest_sequences",
     "oldest_retained_sequence",
     "stable_sequence",
 ]

@@ -97,3 +97,55 @@ class ChangeLogHorizon(models.Model):
 
     def __str__(self):
         return f"compacted up to #{self.sequence}"
+
+
+# --- the CDN purger's state (api.cdn.purger): managed, unlike the log itself -------------------
+
+
+class CdnPurgeCursor(models.Model):
+    """One row: how far the CDN purger (``manage.py purge_cdn``, api.cdn.purger) has purged.
+
+    ``sequence`` is the change log sequence up to which every entry's URLs were purged by every
+    backend (null: the purger never ran, so its first run purges everything). A purger *claims*
+    the row (``holder``, until ``claimed_until``) before it purges and advances ``sequence`` only
+    if it still holds the claim, so two purgers never purge the same entries or both advance.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.BigIntegerField(null=True)
+    # Entries up to here have had their detail paths remembered (CdnPurgePath), even while the
+    # purge itself keeps failing.
+    observed = models.BigIntegerField(default=0)
+    holder = models.CharField(max_length=128, blank=True, default="")
+    claimed_until = models.DateTimeField(null=True)
+    # Failed attempts since the last success, and the last failure's message.
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "cms_cdn_purge_cursor"
+
+    def __str__(self):
+        return f"CDN purged up to #{self.sequence}"
+
+
+class CdnPurgePath(models.Model):
+    """A detail path (below ``/api/v1/``) that showed an object when the purger last looked: its
+    own detail, or one that embeds it. Kept so that the detail of an object that was deleted,
+    renamed or moved since is purged too (its slug or place can no longer be read)."""
+
+    object_type = models.CharField(max_length=16, choices=ObjectType.choices)
+    translation_key = models.UUIDField()
+    path = models.CharField(max_length=255)
+
+    class Meta:
+        db_table = "cms_cdn_purge_path"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "translation_key", "path"], name="cms_cdn_purge_path_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.object_type} {self.translation_key}: {self.path}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -39,17 +40,8 @@ class ChangesCompacted(LookupError):
         )
 
 
-FIELDS = (
-    "sequence",
-    "changed_at",
-    "object_type",
-    "object_id",
-    "translation_key",
-    "locale_id",
-    "family",
-    "kind",
-    "source_table",
-)
+# The model's fields a Change holds, in its order.
+FIELDS = tuple(field.name for field in dataclasses.fields(Change))
 
 
 def _families(family: str | None) -> tuple[str, ...] | None:
@@ -86,6 +78,34 @@ def latest_sequence(*, family: str | None = None, until: int | None = None) -> i
         return newest
     horizon = compaction_horizon()
     return horizon if until is None else min(horizon, until)
+
+
+def latest_sequences(*, families: tuple[str, ...], until: int | None = None) -> dict[str, int]:
+    """``latest_sequence(family=f, until=until)`` for each of ``families``, in one query of one
+    index probe per family (the ``family, seq`` index), however long the log.
+
+    The content versions of the API's caches (api.cache.versions): read with
+    ``until=stable_sequence()`` on PostgreSQL, each changes whenever a change of its family (or of
+    all families) commits, and a query made after reading it sees every change it counts.
+    """
+    for family in families:
+        _families(family)
+    qn = connection.ops.quote_name
+    bound = f" AND {qn('seq')} <= %s" if until is not None else ""
+    probe = f"(SELECT max({qn('seq')}) FROM {qn(LOG_TABLE)} WHERE {qn('family')} = %s{bound})"  # noqa: S608
+    wanted = [*families, Family.ALL]
+    parameters: list = []
+    for family in wanted:
+        parameters += [family] if until is None else [family, until]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join([probe] * len(wanted))}", parameters)
+        *newest, newest_all = (value or 0 for value in cursor.fetchone())
+    found = {family: max(value, newest_all) for family, value in zip(families, newest, strict=True)}
+    if all(found.values()):
+        return found
+    horizon = compaction_horizon()  # as latest_sequence: a family with no entry left
+    floor = horizon if until is None else min(horizon, until)
+    return {family: value or floor for family, value in found.items()}
 
 
 def oldest_retained_sequence() -> int | None:

@@ -66,7 +66,9 @@ def expected(seconds: int) -> str:
 
 
 @pytest.mark.parametrize("seconds", [5, 30, 61, 100, 400, 90_000])
-def test_cache_control_ends_at_a_scheduled_expiry(site, client, server, seconds, django_assert_num_queries):
+def test_cache_control_ends_at_a_scheduled_expiry(
+    site, client, server, seconds, django_assert_num_queries, hit_queries
+):
     with at(SATURDAY_NOON):
         site.faq.expire_at = moment(SATURDAY_NOON, seconds)
         site.faq.save_revision().publish()
@@ -84,7 +86,7 @@ def test_cache_control_ends_at_a_scheduled_expiry(site, client, server, seconds,
     if seconds > 2:
         with at(moment(SATURDAY_NOON, 2).isoformat()):
             if server == "cached":
-                with django_assert_num_queries(0):
+                with django_assert_num_queries(hit_queries()):
                     again = client.get(urls[0])
             else:
                 again = client.get(urls[0])

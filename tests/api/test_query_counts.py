@@ -38,8 +38,10 @@ ENDPOINTS = {
     "search": ("/search/", {"q": "kinderen melden 116000 waarom", "limit": 100}),
     "search (de)": ("/search/", {"q": "kinderen melden 116000 waarom", "limit": 100, "locale": "de"}),
 }
-# Whatever the data, no endpoint needs more than this.
-MAX_QUERIES = 6
+# Whatever the data, no endpoint needs more than this: 6, and one more to read the content versions
+# from the change log, as a process with a private cache does (with Redis it reads them from there;
+# api/response_cache/versions.py).
+MAX_QUERIES = 7
 
 
 def measure(api: Api, site: Site) -> dict[str, int]:

@@ -1,0 +1,68 @@
+"""The response cache in the request cycle: answer a repeated public read before anything else,
+but only what the full stack would answer (see ``CachedResponseMiddleware``)."""
+
+import logging
+
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+
+from api.response_cache.entries import as_response, lookup, request_entry_key, store_response
+from api.response_cache.store import enabled
+
+
+def _disallowed_host(request, error: DisallowedHost) -> HttpResponse:
+    from api.errors import problem_response
+
+    # Logged as Django logs the DisallowedHost it would have raised further in.
+    logging.getLogger("django.security.DisallowedHost").error(
+        str(error), extra={"status_code": 400, "request": request}
+    )
+    return problem_response(400, "This server does not answer for the host named in the request.")
+
+
+class CachedResponseMiddleware:
+    """Answers repeated public API reads from the shared cache before any other work is done —
+    but only what the full stack would answer.
+
+    For every API request, first the Host is validated against ALLOWED_HOSTS (a problem+json 400
+    when it is not allowed, whether or not the answer is cached). Then, for GET/HEAD reads of the
+    public endpoints, a request whose Accept the views would refuse (406) goes on to them, so it
+    gets exactly their answer; any other is looked up by ``request_entry_key``, which holds every
+    input that changes a body. Placed right after SecurityMiddleware (which must still redirect
+    plain HTTP), so a hit skips every other middleware; entries keep the headers those middlewares
+    added when the response was first built. A hit costs these header checks, the key (remembered
+    per raw value) and one round trip to the shared cache: no database query.
+    """
+
+    # The feed answers per token and client, never from a shared entry.
+    EXCLUDED = ("/api/v1/preview/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/changes/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        from api.base import accepts_json, public_origin
+
+        try:
+            public_origin(request)
+        except DisallowedHost as error:
+            return _disallowed_host(request, error)
+        if not (
+            enabled()
+            and request.method in ("GET", "HEAD")
+            and request.path.startswith("/api/v1/")
+            and not request.path.startswith(self.EXCLUDED)
+            and accepts_json(request)
+        ):
+            return self.get_response(request)
+        entry = lookup(request_entry_key(request), request)
+        if entry is not None:
+            return as_response(entry, request)
+        response = self.get_response(request)
+        pending = getattr(response, "baken_cache_entry", None)
+        if pending is not None and response.status_code == 200:
+            key, versions, valid_until, transition = pending
+            store_response(key, response, versions=versions, valid_until=valid_until, transition=transition)
+        return response
