@@ -275,3 +275,81 @@ class PreviewSerializer(serializers.Serializer):
         resource_type_field_name=None,
         help_text="The draft in the shape of its public detail endpoint (by kind).",
     )
+
+
+# --- the delta-sync feed (GET /api/v1/changes/, api.feed) ------------------------------------
+
+CHANGE_DATA = PolymorphicProxySerializer(
+    component_name="ChangeData",
+    serializers=[FAQDetailSerializer, CampaignSerializer, HelpLineSerializer, CitationSerializer],
+    resource_type_field_name=None,
+    help_text="An upsert's object, exactly as its detail endpoint (`url`) serves it (by `type`); "
+    "null in a tombstone.",
+)
+
+
+@extend_schema_field(CHANGE_DATA)
+class ChangeDataField(serializers.JSONField):
+    """The detail representation the feed has already built (api.feed.judge), as is."""
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One item of the feed: an upsert or a tombstone, keyed by ``(type, key, locale)``::
+
+    {"op": "upsert", "type": "faq", "key": "…", "locale": "nl", "slug": "veelgestelde-vragen",
+     "url": "https://…/api/v1/faqs/veelgestelde-vragen/?locale=nl", "reason": null, "data": FAQDetail}
+    {"op": "tombstone", "type": "helpline", "key": "…", "locale": "fr", "slug": null, "url": null,
+     "reason": "unpublished", "data": null}
+    """
+
+    op = serializers.ChoiceField(
+        choices=["upsert", "tombstone"],
+        help_text="upsert: store `data` under (type, key, locale); tombstone: remove that entry.",
+    )
+    type = serializers.ChoiceField(choices=["campaign", "faq", "helpline", "citation"])
+    key = serializers.UUIDField(
+        help_text="The object's translation_key: stable across edits, slugs and moves."
+    )
+    locale = serializers.CharField(
+        help_text="The item's locale: the requested one (then `data.locale` may be a fallback), or "
+        "with ?locale=all the translation's own."
+    )
+    slug = serializers.CharField(allow_null=True, help_text="The current slug (upserts of slugged types).")
+    url = serializers.URLField(allow_null=True, help_text="The detail endpoint that serves `data` (upserts).")
+    reason = serializers.ChoiceField(
+        choices=[
+            "deleted",
+            "not_translated",
+            "unpublished",
+            "not_yet_live",
+            "expired",
+            "restricted",
+            "hidden_by_ancestor",
+        ],
+        allow_null=True,
+        help_text="Why the item is not public (tombstones): deleted; not_translated (not in this "
+        "locale or its fallbacks); unpublished; not_yet_live (scheduled later); expired; "
+        "restricted (it or a page above it is private); hidden_by_ancestor (a page above it is not "
+        "published now).",
+    )
+    # A declared field (DRF's metaclass takes it off the class), not the ``Serializer.data`` property.
+    data = ChangeDataField(allow_null=True)  # type: ignore[assignment]
+
+
+class ChangesSerializer(serializers.Serializer):
+    """One answer of the feed::
+
+    {"mode": "snapshot", "more": true, "next": "https://…/api/v1/changes/?since=…",
+     "next_token": "…", "results": [Change…]}
+    """
+
+    mode = serializers.ChoiceField(
+        choices=["snapshot", "delta"],
+        help_text="snapshot: a page of the initial sync (upserts only); delta: changes after `since`.",
+    )
+    more = serializers.BooleanField(
+        help_text="True: fetch `next` right away (more pages are ready). False: caught up; poll `next` later."
+    )
+    next = serializers.URLField(help_text="Always present: where to continue (the same query, with `since`).")
+    next_token = serializers.CharField(help_text="The opaque token in `next` (the `since` to keep).")
+    results = ChangeSerializer(many=True)

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from api import views
+from api.feed.views import ChangesView
 
 app_name = "api"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("preview/", views.PreviewView.as_view(), name="preview"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("changes/", ChangesView.as_view(), name="changes"),
     *router.urls,
     # Any other path below /api/v1/, including ones with a newline (which "." would not match),
     # is a problem+json 404.

@@ -149,7 +149,7 @@ class PublicAPIMixin(PublicAPIBehaviour):
         return super().dispatch(request, *args, **kwargs)
 
     def _dispatch_through_cache(self, request, *args, **kwargs):
-        # Hits are answered by response_cache.CachedResponseMiddleware; a miss is stored there,
+        # Hits are answered by api.response_cache.middleware; a miss is stored there,
         # under the versions read here, before the database was.
         self.versions = response_cache.current_versions()
         response = super().dispatch(request, *args, **kwargs)
@@ -241,6 +241,7 @@ class IndexView(PublicAPIMixin, APIView):
     def get(self, request):
         names = ["locales", "campaigns", "faqs", "helplines", "citations", "search"]
         endpoints = {name: absolute_url(request, reverse(f"api:{name}-list")) for name in names}
+        endpoints["changes"] = absolute_url(request, reverse("api:changes"))
         endpoints["schema"] = absolute_url(request, reverse("api:schema"))
         endpoints["docs"] = absolute_url(request, reverse("api:docs"))
         return Response({"endpoints": endpoints})

@@ -115,6 +115,7 @@ def test_index_lists_every_endpoint(db, api):
             "helplines": f"{base}/helplines/",
             "citations": f"{base}/citations/",
             "search": f"{base}/search/",
+            "changes": f"{base}/changes/",
             "schema": f"{base}/schema/",
             "docs": f"{base}/docs/",
         }

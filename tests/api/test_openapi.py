@@ -28,6 +28,8 @@ CASES = [
     ("get", "/search/", {"q": "meld"}, 200),
     ("get", "/search/", {"q": "116000", "locale": "de"}, 200),
     ("get", "/preview/", {"token": "{preview}"}, 200),
+    ("get", "/changes/", {}, 200),
+    ("get", "/changes/", {"locale": "all", "limit": 2}, 200),
     # errors
     ("get", "/", {"foo": "1"}, 400),
     ("get", "/locales/", {"locale": "xx"}, 400),
@@ -41,6 +43,8 @@ CASES = [
     ("get", "/citations/{report}/", {"format": "bibtex"}, 400),
     ("get", "/search/", {"q": ""}, 400),
     ("get", "/preview/", {}, 400),
+    ("get", "/changes/", {"since": "forged"}, 400),
+    ("get", "/changes/", {"limit": "0", "offset": "1"}, 400),
     ("get", "/preview/", {"token": "forged"}, 403),
     ("get", "/campaigns/bestaat-niet/", {}, 404),
     ("get", "/faqs/bestaat-niet/", {}, 404),
