@@ -4,10 +4,13 @@ Every generated request — valid or not — must get a documented status (never
 body that matches the schema. Bounded in examples and time so it runs in ``make test``.
 """
 
+import json
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from cms.demo.loader import load_demo_content
 
@@ -44,4 +47,20 @@ def keep_the_test_connection():
 def test_every_generated_request_gets_a_documented_answer(case, demo_content):
     response = case.call()
     assert response.status_code < 500, (case.path, case.query, response.text[:500])
-    case.validate_response(response)
+    if _rejects_the_generated_feed_token(case, response):
+        # `since` is an opaque, signed token: a schema-valid string is almost never one this API
+        # issued, so the documented answer to it is this 400 naming `since`.
+        case.validate_response(response, excluded_checks=[positive_data_acceptance])
+    else:
+        case.validate_response(response)
+
+
+def _rejects_the_generated_feed_token(case, response) -> bool:
+    if not (
+        case.path == "/api/v1/changes/" and "since" in (case.query or {}) and response.status_code == 400
+    ):
+        return False
+    problem = json.loads(response.text)
+    return problem["type"] == "urn:baken:problem:invalid-parameters" and [
+        entry["name"] for entry in problem["invalid_params"]
+    ] == ["since"]

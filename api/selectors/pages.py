@@ -224,17 +224,29 @@ def campaigns(
 def faqs_below(
     *, campaign_paths: Sequence[str], visibility: Visibility, chain: Sequence[str], requested: str
 ) -> list[Chosen[FAQPage]]:
-    """The FAQ pages below any of these campaign pages, one per translation, in one query."""
+    """The FAQ pages below any of these campaign pages, one per translation, in one query.
+
+    As for every filter (``resolved_pages``), the translation to serve is chosen first, among all
+    visible translations wherever they are, and is then kept only if it is below one of these
+    campaigns: so a campaign lists an FAQ page exactly when that page's detail in this language
+    names the campaign, whichever campaigns are presented together (a list or one detail).
+    """
     if not campaign_paths:
         return []
     below = reduce(or_, (Q(path__startswith=path) for path in campaign_paths))
+    visible = visible_pages(model=FAQPage, visibility=visibility)
     candidates = list(
-        visible_pages(model=FAQPage, visibility=visibility).filter(
-            below, locale_id__in=fetched_locale_ids(visibility, chain)
+        visible.filter(
+            translation_key__in=visible.filter(below).values("translation_key"),
+            locale_id__in=fetched_locale_ids(visibility, chain),
         )
     )
     chosen = sorted(
-        best_translations(candidates, chain=chain, visibility=visibility),
+        (
+            page
+            for page in best_translations(candidates, chain=chain, visibility=visibility)
+            if page.path.startswith(tuple(campaign_paths))
+        ),
         key=lambda page: (page.path, page.pk),
     )
     return serve(

@@ -253,3 +253,28 @@ def test_error_messages_are_in_english_whatever_the_language(site, api):
         assert body["title"] == "Bad Request"
         not_found = assert_problem(api.get("/faqs/bestaat-niet/", accept_language=accept), 404)
         assert not_found["detail"] == "Not found."
+
+
+@pytest.mark.parametrize("locale", ["nl", "fr"])
+def test_a_campaign_lists_an_faq_page_where_that_pages_served_translation_lives(site, api, locale):
+    """The Dutch FAQ page moves to another campaign; its French translation stays. In French, the
+    FAQ page served is the French one, under the first campaign: the campaign list, each campaign's
+    detail, the FAQ's own detail and the campaign filter all say so (found by the feed's replay)."""
+    from wagtail.models import Page
+
+    other = site.content.campaign("tweede-campagne", "Tweede campagne")
+    Page.objects.get(pk=site.faq.pk).move(other, pos="last-child")
+    faq_detail = api.json("/faqs/veelgestelde-vragen/", locale=locale)
+    where = {"nl": "tweede-campagne", "fr": "schat-je-schatje"}[locale]
+    assert faq_detail["campaign"] == where
+    listed = {
+        c["slug"]: [f["id"] for f in c["faqs"]] for c in api.json("/campaigns/", locale=locale)["results"]
+    }
+    detailed = {
+        slug: [f["id"] for f in api.json(f"/campaigns/{slug}/", locale=locale)["faqs"]] for slug in listed
+    }
+    assert listed == detailed
+    assert {slug: ids for slug, ids in listed.items() if ids} == {where: [faq_detail["id"]]}
+    for slug in listed:
+        filtered = [f["id"] for f in api.json("/faqs/", campaign=slug, locale=locale)["results"]]
+        assert filtered == listed[slug]
