@@ -23,10 +23,16 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        unreachable = isinstance(exception, OperationalError | InterfaceError)
-        if not unreachable or not request.path.startswith("/api/"):
+        if not request.path.startswith("/api/"):
             return None
-        logger.error("Database unavailable answering %s", request.path, exc_info=exception)
-        response = problem_response(503, "The content store is unavailable; please retry shortly.")
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request, exception):
+    """The 503 problem for an unreachable database, or None when ``exception`` is something else."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    logger.error("Database unavailable answering %s", request.path, exc_info=exception)
+    response = problem_response(503, "The content store is unavailable; please retry shortly.")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -90,6 +90,8 @@ class ProblemSerializer(serializers.Serializer):
 PROBLEM = (ProblemSerializer, "application/problem+json")
 ERRORS = {
     (400, "application/problem+json"): ProblemSerializer,
+    # A wrong, revoked or expired channel key (api/channel_access.py).
+    (401, "application/problem+json"): ProblemSerializer,
     (405, "application/problem+json"): ProblemSerializer,
 }
 DETAIL_ERRORS = {**ERRORS, (404, "application/problem+json"): ProblemSerializer}

@@ -21,3 +21,21 @@ class CmsConfig(AppConfig):
         )
         install_save_target_guard()
         install_translation_editor_labels()
+        connect_channel_memos()
+
+
+def connect_channel_memos() -> None:
+    """A change to the channel registry in this process applies to its next request at once."""
+    from django.db.models.signals import post_delete, post_save
+
+    from cms.channels import selectors
+    from cms.channels.models import Channel, ChannelKey
+
+    def forget(**kwargs):
+        selectors.forget()
+
+    for model in (Channel, ChannelKey):
+        post_save.connect(forget, sender=model, weak=False, dispatch_uid=f"baken-forget-{model.__name__}")
+        post_delete.connect(
+            forget, sender=model, weak=False, dispatch_uid=f"baken-forget-del-{model.__name__}"
+        )

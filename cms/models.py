@@ -1,6 +1,7 @@
 """Django's model registry for the ``cms`` app; the models themselves live in pages/ and snippets/."""
 
 from cms.change_log.models import ChangeLogEntry, ChangeLogHorizon
+from cms.channels.models import Channel, ChannelKey
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage, HomePage
 from cms.snippets.models import (
     CitationType,
@@ -17,6 +18,8 @@ __all__ = [
     "CampaignPage",
     "ChangeLogEntry",
     "ChangeLogHorizon",
+    "Channel",
+    "ChannelKey",
     "CitationType",
     "ContactPoint",
     "ContactType",

@@ -358,3 +358,43 @@ hooks.register("before_publish", translation_gate.refuse_publish)
 hooks.register("register_page_listing_more_buttons", translation_gate.page_buttons)
 hooks.register("register_page_header_buttons", translation_gate.page_buttons)
 hooks.register("register_snippet_listing_buttons", translation_gate.snippet_buttons)
+
+
+# --- channels (Settings → Channels; cms/channels/views.py) ---------------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_channel_viewset():
+    from cms.channels.views import ChannelViewSet
+
+    return ChannelViewSet("channels")
+
+
+@hooks.register("register_log_actions")
+def register_channel_key_log_actions(actions):
+    from cms.channels import keys
+
+    @actions.register_action(keys.CREATED)
+    class KeyCreatedFormatter(LogFormatter):
+        label = _("API key created")
+
+        def format_message(self, log_entry):
+            return _("API key %(prefix)s… created") % {"prefix": (log_entry.data or {}).get("prefix", "?")}
+
+    @actions.register_action(keys.ROTATED)
+    class KeyRotatedFormatter(LogFormatter):
+        label = _("API key rotated")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("API key %(prefix)s… rotated: replaced by %(new_prefix)s…") % {
+                "prefix": data.get("prefix", "?"),
+                "new_prefix": data.get("new_prefix", "?"),
+            }
+
+    @actions.register_action(keys.REVOKED)
+    class KeyRevokedFormatter(LogFormatter):
+        label = _("API key revoked")
+
+        def format_message(self, log_entry):
+            return _("API key %(prefix)s… revoked") % {"prefix": (log_entry.data or {}).get("prefix", "?")}

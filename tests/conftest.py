@@ -99,11 +99,13 @@ def empty_cache():
     from django.core.cache import cache
 
     from api.response_cache import entries, store
+    from cms.channels import selectors as channel_memos
 
     def forget() -> None:
         cache.clear()
         store._local_memos.cache_clear()
         entries._local.cache_clear()
+        channel_memos.forget()
 
     forget()
     yield

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "axes",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -50,7 +51,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Right after the HTTPS redirect: a cached API answer skips everything below.
+    # CORS and the channel key are decided for every API request, cached answer or not, and are
+    # never part of a cached entry (api/cors.py, api/channel_access.py).
+    "api.cors.PublicAPICorsMiddleware",
+    "api.channel_access.ChannelKeyMiddleware",
+    # Then a cached API answer skips everything below.
     "api.response_cache.middleware.CachedResponseMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -149,6 +154,24 @@ else:
             "LOCATION": "baken",
         }
     }
+
+# --- Channels: CORS (django-cors-headers; api/cors.py) ------------------------------------------
+# Origins of active channels are allowed from the registry (Settings → Channels); this list adds
+# origins allowed for every channel, e.g. BAKEN_CORS_ALLOWED_ORIGINS=https://www.example.org.
+CORS_ALLOWED_ORIGINS = env.list("BAKEN_CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "authorization", "if-modified-since", "if-none-match")
+CORS_EXPOSE_HEADERS = (
+    "Content-Language",
+    "ETag",
+    "Last-Modified",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+)
+# How long a browser may reuse a preflight's answer: a removed origin is refused within this.
+CORS_PREFLIGHT_MAX_AGE = 600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
