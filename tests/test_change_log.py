@@ -570,9 +570,15 @@ def test_stable_sequence_stays_below_a_transaction_still_writing(log):
             stable = change_log.stable_sequence()
             assert start <= stable < early  # …the stable bound does not pass 10
             assert change_log.changes_after(start, limit=10, until=stable) == []
+            # The content versions, read in one statement, are held back the same way.
+            families = ("pages", "helplines", "citations")
+            versions = change_log.stable_latest_sequences(families=families)
+            assert max(versions.values()) < early
+            assert versions == change_log.latest_sequences(families=families, until=stable)
 
             first.commit()
             assert change_log.stable_sequence() >= late
+            assert change_log.stable_latest_sequences(families=families) == dict.fromkeys(families, late)
             entries = [(c.sequence, c.kind) for c in change_log.changes_after(start, limit=10)]
             assert entries == [(early, "created"), (late, "created")]
     finally:

@@ -1,10 +1,10 @@
 """Content versions: what every cached response and memo is keyed on, derived from the change log.
 
 A family's version (pages, help-lines, citations) is the sequence of the newest change-log entry
-of that family or of all families (``cms.change_log.latest_sequences``), bounded on PostgreSQL by
-``stable_sequence()``. The change log is written by database triggers in the same transaction as
-every change, whichever process or tool makes it, so the version is a fact of the database, not
-of any process or of Redis:
+of that family or of all families, bounded on PostgreSQL by ``stable_sequence()``, in one query
+(``cms.change_log.stable_latest_sequences``). The change log is written by database triggers in
+the same transaction as every change, whichever process or tool makes it, so the version is a
+fact of the database, not of any process or of Redis:
 
 - it changes whenever a change of the family commits, and only grows;
 - a query made after reading version V sees every change V counts, so a value built from data
@@ -33,7 +33,7 @@ import threading
 import time
 
 from django.core.signals import setting_changed
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from api.response_cache.store import FORMAT, PREFIX, shared_store
 from cms import change_log
@@ -56,9 +56,8 @@ VERSION_KEYS = [version_key(family) for family in FAMILIES]
 
 
 def from_database() -> Versions:
-    """Every family's version as the database has it now."""
-    until = change_log.stable_sequence() if connection.vendor == "postgresql" else None
-    return change_log.latest_sequences(families=FAMILIES, until=until)
+    """Every family's version as the database has it now (one query)."""
+    return change_log.stable_latest_sequences(families=FAMILIES)
 
 
 class _Poll:

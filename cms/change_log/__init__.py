@@ -92,6 +92,7 @@ from cms.change_log.selectors import (
     latest_sequence,
     latest_sequences,
     oldest_retained_sequence,
+    stable_latest_sequences,
     stable_sequence,
 )
 
@@ -111,5 +112,6 @@ __all__ = [
     "latest_sequence",
     "latest_sequences",
     "oldest_retained_sequence",
+    "stable_latest_sequences",
     "stable_sequence",
 ]

@@ -131,20 +131,61 @@ def stable_sequence() -> int:
     if connection.vendor != "postgresql":
         return latest_sequence()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence(%s, 'seq')::regclass), 0)",
-            [LOG_TABLE],
-        )
+        cursor.execute(f"SELECT {_PG_LAST_VALUE}", [LOG_TABLE])
         (last,) = cursor.fetchone()
-        cursor.execute(
-            "SELECT min(((classid::bigint << 32) | objid::bigint) - %s) FROM pg_locks "
-            "WHERE locktype = 'advisory' AND objsubid = 1 AND pid <> pg_backend_pid() "
-            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-            "AND (classid::bigint >> 16) = %s",
-            [ADVISORY_NAMESPACE, ADVISORY_NAMESPACE >> 48],
-        )
+        cursor.execute(_PG_WRITERS_FLOOR, _PG_WRITERS_FLOOR_PARAMETERS)
         (floor,) = cursor.fetchone()
     return last if floor is None else min(last, floor)
+
+
+# stable_sequence() in SQL (PostgreSQL): the sequence's last value, then the lowest floor of the
+# transactions writing entries now (their shared advisory locks).
+_PG_LAST_VALUE = "coalesce(pg_sequence_last_value(pg_get_serial_sequence(%s, 'seq')::regclass), 0)"
+_PG_WRITERS_FLOOR = (
+    "SELECT min(((classid::bigint << 32) | objid::bigint) - %s) FROM pg_locks "
+    "WHERE locktype = 'advisory' AND objsubid = 1 AND pid <> pg_backend_pid() "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "AND (classid::bigint >> 16) = %s"
+)
+_PG_WRITERS_FLOOR_PARAMETERS = [ADVISORY_NAMESPACE, ADVISORY_NAMESPACE >> 48]
+
+
+def stable_latest_sequences(*, families: tuple[str, ...]) -> dict[str, int]:
+    """``latest_sequences(families=…, until=stable_sequence())`` in one round trip.
+
+    On PostgreSQL one statement reads the last value, then the writers' floor, then each family's
+    newest entry at or below the stable bound: the order is forced by data dependence (each step a
+    subquery correlated to the previous one's result; ``OFFSET 0`` keeps the planner from merging
+    them), the same order :func:`stable_sequence` keeps with two statements. The newest entries
+    are read in the statement's snapshot, taken before the bound: an entry at or below the bound
+    that the snapshot misses committed before the bound was read, so every later query sees it
+    (the value is then lower than it could be, never higher). Elsewhere: ``latest_sequences``.
+    """
+    if connection.vendor != "postgresql":
+        return latest_sequences(families=families)
+    for family in families:
+        _families(family)
+    qn = connection.ops.quote_name
+    wanted = [*families, Family.ALL]
+    probe = (
+        f"(SELECT max({qn('seq')}) FROM {qn(LOG_TABLE)} "  # noqa: S608
+        f"WHERE {qn('family')} = %s AND {qn('seq')} <= st.stable)"
+    )
+    floor = _PG_WRITERS_FLOOR + " AND s.last IS NOT NULL"
+    sql = (
+        f"SELECT st.stable, {', '.join([probe] * len(wanted))} FROM ("  # noqa: S608
+        "SELECT CASE WHEN f.floor IS NULL THEN f.last ELSE least(f.last, f.floor) END AS stable FROM ("
+        f"SELECT s.last, ({floor}) AS floor FROM (SELECT {_PG_LAST_VALUE} AS last OFFSET 0) AS s OFFSET 0"
+        ") AS f OFFSET 0) AS st"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*wanted, *_PG_WRITERS_FLOOR_PARAMETERS, LOG_TABLE])
+        stable, *newest, newest_all = (value or 0 for value in cursor.fetchone())
+    found = {family: max(value, newest_all) for family, value in zip(families, newest, strict=True)}
+    if all(found.values()):
+        return found
+    floor_value = min(compaction_horizon(), stable)  # as latest_sequences: a family with no entry left
+    return {family: value or floor_value for family, value in found.items()}
 
 
 def changes_after(
