@@ -92,6 +92,8 @@ ERRORS = {
     (400, "application/problem+json"): ProblemSerializer,
     # A wrong, revoked or expired channel key (api/channel_access.py).
     (401, "application/problem+json"): ProblemSerializer,
+    # Past the client's rate limit (api/rate_limits/): with Retry-After and the RateLimit fields.
+    (429, "application/problem+json"): ProblemSerializer,
     (405, "application/problem+json"): ProblemSerializer,
 }
 DETAIL_ERRORS = {**ERRORS, (404, "application/problem+json"): ProblemSerializer}

@@ -106,6 +106,8 @@ def production_env(*, database: str, redis_url: str, cache_prefix: str, port: in
         "REDIS_URL": redis_url,
         "WAGTAILADMIN_BASE_URL": f"http://{LOCALHOST}:{port}",
         "BAKEN_CACHE_PREFIX": cache_prefix,
+        # All load comes from 127.0.0.1: every request is counted (that cost is measured), none refused.
+        "BAKEN_RATE_LIMIT_ANONYMOUS": f"{10**12}/60",
     }
 
 

@@ -15,22 +15,13 @@ content there:
   (api/response_cache/versions.py: ``POLL_SECONDS``).
 """
 
-import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-import uuid
-from pathlib import Path
 
 import pytest
 
 from api.response_cache.versions import POLL_SECONDS
+from tests.servers import KINDS, Deployment, deployed, get
 
-REPOSITORY = Path(__file__).resolve().parents[1]
 FAQ = "veelgestelde-vragen"
 CAMPAIGN = "schat-je-schatje"
 HELPLINE = "child-focus-116000"
@@ -43,111 +34,6 @@ Iemand dreigt naaktbeelden van je te verspreiden als je niet betaalt. Zoutvaatje
 """
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-
-def _reachable(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Deployment:
-    """A database with the demo content, the environment of every process using it, and its servers."""
-
-    def __init__(self, env: dict, tmp_path: Path):
-        self.env = env
-        self.tmp_path = tmp_path
-        self.servers: list[subprocess.Popen] = []
-        self.bases: list[str] = []
-
-    def manage(self, *args: str, env: dict | None = None) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=REPOSITORY,
-            env=env or self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, f"manage.py {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-        return done.stdout
-
-    def shell(self, code: str, env: dict | None = None) -> str:
-        return self.manage("shell", "-v0", "-c", code, env=env)
-
-    def start(self) -> None:
-        log = (self.tmp_path / "servers.log").open("ab")
-        port = _free_port()
-        self.servers.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "manage.py",
-                    "runserver",
-                    f"127.0.0.1:{port}",
-                    "--noreload",
-                    "--skip-checks",
-                ],
-                cwd=REPOSITORY,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        )
-        self.bases.append(f"http://127.0.0.1:{port}")
-        port = _free_port()
-        self.servers.append(
-            subprocess.Popen(
-                [
-                    str(Path(sys.executable).with_name("gunicorn")),
-                    "baken.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                ],
-                cwd=REPOSITORY,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        )
-        self.bases.append(f"http://127.0.0.1:{port}")
-        for base in self.bases:
-            for _ in range(240):
-                if _reachable(int(base.rsplit(":", 1)[1])):
-                    break
-                time.sleep(0.25)
-            else:
-                raise AssertionError(f"{base} did not start: {(self.tmp_path / 'servers.log').read_text()}")
-
-    def stop(self) -> None:
-        for server in self.servers:
-            server.terminate()
-        for server in self.servers:
-            server.wait(timeout=20)
-
-
-def get(url: str) -> tuple[int, dict]:
-    for attempt in range(40):
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
-        except OSError:
-            if attempt == 39:
-                raise
-            time.sleep(0.25)
-    raise AssertionError(url)
 
 
 def served(deployment: Deployment) -> list[dict]:
@@ -194,42 +80,10 @@ def expect(deployment: Deployment, **wanted) -> None:
         assert {name: answer[name] for name in wanted} == wanted, answer["server"]
 
 
-@pytest.fixture(params=["sqlite-without-redis", "postgresql-with-redis"])
+@pytest.fixture(params=KINDS)
 def deployment(request, tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "baken.settings.dev",
-        "PYTHONPATH": str(REPOSITORY),
-        "BAKEN_CACHE_PREFIX": f"processes-{uuid.uuid4().hex}",
-    }
-    env.pop("REDIS_URL", None)
-    database = None
-    if request.param == "sqlite-without-redis":
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    else:
-        if not (_reachable(5432) and _reachable(6379)):
-            pytest.skip("PostgreSQL and Redis run on 127.0.0.1 for .ci/run; not here")
-        import psycopg
-
-        database = f"baken_processes_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as server:
-            server.execute(f'CREATE DATABASE "{database}"')
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/13"
-    built = Deployment(env, tmp_path)
-    try:
-        built.manage("migrate", "--noinput", "-v0")
-        built.manage("load_demo_content")
-        built.manage("ensure_dev_admin", "--base-url", "http://127.0.0.1:8000")
-        built.start()
+    with deployed(request.param, tmp_path) as built:
         yield built
-    finally:
-        built.stop()
-        if database is not None:
-            import psycopg
-
-            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as server:
-                server.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 HELPLINE_NUMBER = """

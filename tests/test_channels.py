@@ -169,6 +169,7 @@ def test_an_administrator_registers_a_channel_and_a_bad_origin_writes_nothing(cl
         "contact_name": "Web team",
         "contact_email": "web@clicksafe.example",
         "allowed_origins": "https://www.clicksafe.example\nclicksafe.example",
+        "rate_limit_policy": "high",
         "active": "on",
     }
     refused = browser.post("/admin/channels/new/", form)
@@ -180,6 +181,7 @@ def test_an_administrator_registers_a_channel_and_a_bad_origin_writes_nothing(cl
     assert created.status_code == 302
     channel = Channel.objects.get()
     assert channel.allowed_origins == "https://www.clicksafe.example\nhttp://127.0.0.1:8001"
+    assert channel.rate_limit_policy == "high"
     assert ModelLogEntry.objects.filter(object_id=str(channel.pk), action="wagtail.create").count() == 1
 
 

@@ -51,10 +51,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # CORS and the channel key are decided for every API request, cached answer or not, and are
-    # never part of a cached entry (api/cors.py, api/channel_access.py).
+    # CORS, the channel key and the rate limit are decided for every API request, cached answer
+    # or not, and are never part of a cached entry (api/cors.py, api/channel_access.py,
+    # api/rate_limits/).
     "api.cors.PublicAPICorsMiddleware",
     "api.channel_access.ChannelKeyMiddleware",
+    "api.rate_limits.middleware.RateLimitMiddleware",
     # Then a cached API answer skips everything below.
     "api.response_cache.middleware.CachedResponseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -172,6 +174,27 @@ CORS_EXPOSE_HEADERS = (
 )
 # How long a browser may reuse a preflight's answer: a removed origin is refused within this.
 CORS_PREFLIGHT_MAX_AGE = 600
+
+
+# --- Rate limits (api/rate_limits/) -------------------------------------------------------------
+# Each policy allows QUOTA cost units per WINDOW seconds ("QUOTA/WINDOW"; a search costs 5, the
+# changes feed 3, a list 2, anything else 1). Anonymous clients are counted per address, channels
+# per channel with their own policy (Settings → Channels).
+def _rate_limit(name: str, default: str) -> tuple[int, int]:
+    quota, _, window = env(name, default=default).partition("/")
+    return int(quota), int(window or 60)
+
+
+BAKEN_RATE_LIMITS_ENABLED = env.bool("BAKEN_RATE_LIMITS_ENABLED", default=True)
+BAKEN_RATE_LIMITS = {
+    "anonymous": _rate_limit("BAKEN_RATE_LIMIT_ANONYMOUS", "600/60"),
+    "standard": _rate_limit("BAKEN_RATE_LIMIT_STANDARD", "3000/60"),
+    "high": _rate_limit("BAKEN_RATE_LIMIT_HIGH", "12000/60"),
+}
+# How many proxies in front append to X-Forwarded-For (0: the socket's address is the client's).
+BAKEN_TRUSTED_PROXIES = env.int("BAKEN_TRUSTED_PROXIES", default=0)
+# Without Redis, the counters of every process on this machine live in this SQLite file.
+BAKEN_RATE_LIMIT_FILE = env("BAKEN_RATE_LIMIT_FILE", default=str(BASE_DIR / "var" / "rate-limits.sqlite3"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

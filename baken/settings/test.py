@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -21,3 +24,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # transactions) do not apply to a database in memory; with them, the backup some tests take of
     # it for other processes never finishes.
     DATABASES["default"]["OPTIONS"] = {}  # noqa: F405
+
+# Rate limits are counted in every test (in a file of this run's own), with quotas no test
+# reaches unless it sets its own (tests/test_rate_limits.py).
+BAKEN_RATE_LIMIT_FILE = str(Path(tempfile.mkdtemp(prefix="baken-test-rate-limits-")) / "counters.sqlite3")
+BAKEN_RATE_LIMITS = dict.fromkeys(BAKEN_RATE_LIMITS, (1_000_000, 60))  # noqa: F405

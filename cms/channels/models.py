@@ -16,6 +16,12 @@ def _source_campaigns():
     return models.Q(locale__language_code=settings.BAKEN_DEFAULT_LOCALE)
 
 
+def _rate_limit_policies():
+    from api.rate_limits.policies import channel_policy_choices
+
+    return channel_policy_choices()
+
+
 class Channel(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
@@ -42,6 +48,13 @@ class Channel(models.Model):
         blank=True,
         verbose_name=_("languages"),
         help_text=_("The languages this channel shows (for your overview)."),
+    )
+    rate_limit_policy = models.CharField(
+        _("rate limit"),
+        max_length=32,
+        default="standard",
+        choices=_rate_limit_policies,
+        help_text=_("How much the channel's keys may ask per minute (quotas are set per deployment)."),
     )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("An inactive channel's keys and origins are refused.")

@@ -35,6 +35,7 @@ class KeyVerdict:
     channel_id: int | None = None
     channel_name: str | None = None
     key_id: int | None = None
+    rate_limit_policy: str = "standard"
     # A valid key that expires later is valid until then, memo or not.
     expires_at: float | None = None
 
@@ -71,7 +72,12 @@ def _judge(text: str) -> KeyVerdict:
         return KeyVerdict(EXPIRED, **common)
     if not key.channel.active:
         return KeyVerdict(INACTIVE, **common)
-    return KeyVerdict(VALID, expires_at=key.expires_at.timestamp() if key.expires_at else None, **common)
+    return KeyVerdict(
+        VALID,
+        expires_at=key.expires_at.timestamp() if key.expires_at else None,
+        rate_limit_policy=key.channel.rate_limit_policy,
+        **common,
+    )
 
 
 def key_verdict(text: str) -> KeyVerdict:

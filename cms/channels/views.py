@@ -84,6 +84,7 @@ class ChannelViewSet(ModelViewSet):
         FieldPanel("allowed_origins", widget=forms.Textarea(attrs={"rows": 3})),
         FieldPanel("campaigns", widget=forms.CheckboxSelectMultiple),
         FieldPanel("locales", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("rate_limit_policy"),
         FieldPanel("active"),
     ]
     list_display = [

@@ -1,0 +1,34 @@
+"""The rate-limit policies: a name, a quota of cost units and a window (from settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    quota: int  # cost units per window
+    window: int  # seconds
+
+    @property
+    def header(self) -> str:
+        """The ``RateLimit-Policy`` field (a structured-field list item)."""
+        return f'"{self.name}";q={self.quota};w={self.window}'
+
+
+def policy(name: str) -> Policy:
+    """The configured policy ``name`` (``BAKEN_RATE_LIMITS``: name → (quota, window))."""
+    limits = settings.BAKEN_RATE_LIMITS
+    if name not in limits:  # a channel's policy a deployment no longer defines
+        name = "standard" if "standard" in limits else ANONYMOUS
+    quota, window = limits[name]
+    return Policy(name=name, quota=quota, window=window)
+
+
+def channel_policy_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in settings.BAKEN_RATE_LIMITS if name != ANONYMOUS]

@@ -1,0 +1,177 @@
+"""Rate limits: every API request is counted (cache hits too) with its endpoint's cost, per
+channel or per client address; the RateLimit fields on every answer; 429 with Retry-After past the
+quota; a counter that cannot be reached never takes the API down. Across real server processes:
+tests/test_rate_limits_processes.py."""
+
+import logging
+import re
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from api.rate_limits import costs
+from api.rate_limits.clients import bucket_of, client_address
+from api.rate_limits.counters import CounterUnavailable, FileCounter, window_of
+from cms.channels import keys
+from cms.channels.models import Channel
+from tests.servers import REPOSITORY
+
+DETAIL = "/api/v1/helplines/child-focus-116000/"
+SEARCH = "/api/v1/search/?q=melden"
+LIST = "/api/v1/helplines/"
+
+
+@pytest.fixture
+def limits(settings, tmp_path, built):
+    """Small quotas and a counter file of this test's own."""
+    settings.BAKEN_RATE_LIMIT_FILE = str(tmp_path / "counters.sqlite3")
+    settings.BAKEN_RATE_LIMITS = {"anonymous": (10, 60), "standard": (20, 60), "high": (100, 60)}
+    return settings
+
+
+@pytest.fixture
+def built(content):
+    content.helpline("child-focus-116000", "Hulplijn 116000")
+
+
+def fields(response) -> tuple[str, int, int]:
+    match = re.fullmatch(r'"(\w+)";r=(\d+);t=(\d+)', response["RateLimit"])
+    return match[1], int(match[2]), int(match[3])
+
+
+@pytest.mark.parametrize(
+    ("path", "cost"),
+    [
+        ("/api/v1/search/", 5),
+        ("/api/v1/changes/", 3),
+        ("/api/v1/faqs/", 2),
+        ("/api/v1/helplines/", 2),
+        ("/api/v1/faqs/veelgestelde-vragen/", 1),
+        ("/api/v1/", 1),
+        ("/api/v1/nonsense/", 1),
+    ],
+)
+def test_what_a_request_costs(path, cost):
+    assert costs.cost_of(path) == cost
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "trusted", "address"),
+    [
+        ("10.0.0.9", "", 0, "10.0.0.9"),
+        ("10.0.0.9", "1.2.3.4", 0, "10.0.0.9"),  # no trusted proxy: the header is the client's word
+        ("10.0.0.9", "6.6.6.6, 1.2.3.4", 1, "1.2.3.4"),  # the proxy appended what it saw
+        ("10.0.0.9", "6.6.6.6, 1.2.3.4, 10.0.0.2", 2, "1.2.3.4"),
+        ("10.0.0.9", "1.2.3.4", 2, "10.0.0.9"),  # fewer entries than proxies: not through them
+    ],
+)
+def test_the_client_address(rf, settings, remote, forwarded, trusted, address):
+    settings.BAKEN_TRUSTED_PROXIES = trusted
+    request = rf.get("/api/v1/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == address
+
+
+def test_addresses_are_never_stored_as_such(rf):
+    policy, bucket = bucket_of(rf.get("/api/v1/", REMOTE_ADDR="192.0.2.44"))
+    assert policy == "anonymous" and "192.0.2.44" not in bucket and bucket.startswith("address:")
+
+
+def test_every_answer_says_the_policy_and_what_is_left(client, limits):
+    first = client.get(DETAIL)
+    assert first["RateLimit-Policy"] == '"anonymous";q=10;w=60'
+    name, remaining, reset = fields(first)
+    assert (name, remaining) == ("anonymous", 9) and 1 <= reset <= 60
+    assert fields(client.get(LIST))[1] == 7  # a list costs 2
+    assert fields(client.get("/api/v1/nope/"))[1] == 6  # errors count too
+
+
+def test_past_the_quota_a_429_problem_with_retry_after(client, limits):
+    assert client.get(SEARCH).status_code == 200  # 5
+    assert client.get(SEARCH).status_code == 200  # 10
+    refused = client.get(DETAIL)
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/problem+json"
+    body = refused.json()
+    assert body["type"] == "urn:baken:problem:rate-limited"
+    assert body["detail"].startswith(
+        "Rate limit reached: 10 units per 60 s for this client (this request costs 1)."
+    )
+    name, remaining, reset = fields(refused)
+    assert (name, remaining) == ("anonymous", 0)
+    assert refused["Retry-After"] == str(reset)
+    assert refused["Cache-Control"] == "private, no-store"
+    # Another address has its own count.
+    assert client.get(DETAIL, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_cache_hits_are_counted_and_refused_like_misses(client, limits, response_cache_on):
+    statuses = [client.get(DETAIL).status_code for _ in range(12)]
+    assert statuses == [200] * 10 + [429] * 2  # after the first, every 200 was a hit
+
+
+def test_a_channel_counts_on_its_own_policy(client, limits):
+    channel = Channel.objects.create(name="Kanaal", contact_email="a@example.org", rate_limit_policy="high")
+    _, text = keys.issue(channel)
+    for _ in range(10):
+        client.get(DETAIL)
+    assert client.get(DETAIL).status_code == 429  # the address is spent…
+    with_key = client.get(DETAIL, HTTP_AUTHORIZATION=f"Bearer {text}")
+    assert with_key.status_code == 200  # …the channel is not
+    assert with_key["RateLimit-Policy"] == '"high";q=100;w=60'
+    assert fields(with_key)[1] == 99
+
+
+def test_the_window_ends_and_the_quota_returns(client, limits, monkeypatch):
+    import api.rate_limits.middleware as middleware
+
+    monkeypatch.setattr(middleware.time, "time", lambda: 1_000_000.0)  # 20 s before a window ends
+    for _ in range(10):
+        client.get(DETAIL)
+    refused = client.get(DETAIL)
+    assert (refused.status_code, refused["Retry-After"]) == (429, "20")
+    monkeypatch.setattr(middleware.time, "time", lambda: 1_000_020.0)
+    assert client.get(DETAIL).status_code == 200
+
+
+def test_an_unreachable_counter_serves_without_limits_and_says_so_once(client, limits, monkeypatch, caplog):
+    from api.rate_limits import counters
+
+    class Down:
+        def add(self, *args):
+            raise CounterUnavailable("connection refused")
+
+    monkeypatch.setattr(counters, "_counter", Down())
+    with caplog.at_level(logging.WARNING, logger="api.rate_limits.middleware"):
+        answers = [client.get(DETAIL) for _ in range(15)]
+    assert [a.status_code for a in answers] == [200] * 15
+    assert all("RateLimit" not in a for a in answers)
+    assert [r.message for r in caplog.records] == ["Rate-limit counter unavailable: serving without limits"]
+
+
+def test_the_file_counter_adds_up_across_processes(tmp_path):
+    path = tmp_path / "counters.sqlite3"
+    program = (
+        "import sys; from pathlib import Path; import django; django.setup()\n"
+        "from api.rate_limits.counters import FileCounter\n"
+        "counter = FileCounter(Path(sys.argv[1]))\n"
+        "for _ in range(200): counter.add('b', 1, 60, 1_000_000.0)\n"
+    )
+    workers = [subprocess.Popen([sys.executable, "-c", program, str(path)], cwd=REPOSITORY) for _ in range(3)]
+    for worker in workers:
+        assert worker.wait(timeout=60) == 0
+    assert FileCounter(path).add("b", 1, 60, 1_000_000.0) == (601, 20.0)
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM counters").fetchone() == (1,)
+
+
+def test_windows_that_ended_are_pruned(tmp_path):
+    counter = FileCounter(tmp_path / "c.sqlite3")
+    counter.add("old", 1, 60, 1_000_000.0)
+    counter.add("new", 1, 60, 1_000_200.0)  # more than a minute later: prunes
+    rows = sqlite3.connect(tmp_path / "c.sqlite3").execute("SELECT bucket FROM counters").fetchall()
+    assert rows == [("new",)]
+
+
+def test_window_of():
+    assert window_of(1_000_000.5, 60) == (999_960, 19.5)
