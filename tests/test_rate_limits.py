@@ -139,7 +139,7 @@ def test_an_unreachable_counter_serves_without_limits_and_says_so_once(client, l
     from api.rate_limits import counters
 
     class Down:
-        def add(self, *args):
+        def add(self, *args, **kwargs):
             raise CounterUnavailable("connection refused")
 
     monkeypatch.setattr(counters, "_counter", Down())
@@ -161,7 +161,7 @@ def test_the_file_counter_adds_up_across_processes(tmp_path):
     workers = [subprocess.Popen([sys.executable, "-c", program, str(path)], cwd=REPOSITORY) for _ in range(3)]
     for worker in workers:
         assert worker.wait(timeout=60) == 0
-    assert FileCounter(path).add("b", 1, 60, 1_000_000.0) == (601, 20.0)
+    assert FileCounter(path).add("b", 1, 60, 1_000_000.0) == (601, 20.0, None)
     assert sqlite3.connect(path).execute("SELECT count(*) FROM counters").fetchone() == (1,)
 
 

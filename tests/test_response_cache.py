@@ -131,6 +131,31 @@ def test_a_repeated_request_is_answered_from_the_cache_without_queries(
     assert revalidated.status_code == 304
 
 
+@pytest.mark.parametrize("response_cache", ["redis"], indirect=True)
+def test_with_redis_a_hit_is_one_round_trip_counting_and_reading_the_versions_together(
+    client, response_cache, live_content, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The rate limit's count and the content versions a hit checks travel in one script call
+    (api.rate_limits.counters); the store is not asked again, and a change is still seen."""
+    from api.response_cache.store import RedisStore, shared_store
+
+    store = shared_store()
+    assert isinstance(store, RedisStore)
+    url = "/api/v1/helplines/child-focus-116000/"
+    assert client.get(url).status_code == 200
+    store_calls = []
+    monkeypatch.setattr(store, "get_many", lambda keys: store_calls.append(keys) or [None] * len(keys))
+    hit = client.get(url)
+    assert (hit.status_code, store_calls) == (200, [])
+    helpline = live_content["helpline"]
+    with django_capture_on_commit_callbacks(execute=True):
+        helpline.name = "Hulplijn (nieuw)"
+        helpline.save()
+        helpline.save_revision().publish()
+    monkeypatch.undo()
+    assert client.get(url).json()["name"] == "Hulplijn (nieuw)"
+
+
 def test_a_published_number_change_is_in_the_next_response_of_every_endpoint(
     client, response_cache, live_content, django_capture_on_commit_callbacks
 ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
@@ -29,5 +30,10 @@ def bucket_of(request) -> tuple[str, str]:
     channel = getattr(request, "baken_channel", None)
     if channel is not None:
         return channel.rate_limit_policy, f"channel:{channel.channel_id}"
-    digest = hmac.new(settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256)
-    return ANONYMOUS, f"address:{digest.hexdigest()[:24]}"
+    return ANONYMOUS, _address_bucket(client_address(request), settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4096)  # bounded whatever clients send: addresses are short
+def _address_bucket(address: str, secret: str) -> str:
+    digest = hmac.new(secret.encode(), address.encode(), hashlib.sha256)
+    return f"address:{digest.hexdigest()[:24]}"

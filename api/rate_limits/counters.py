@@ -1,8 +1,10 @@
 """Fixed-window counters shared by every process: Redis, or a SQLite file on this machine.
 
-``add(bucket, cost, window, now)`` adds ``cost`` to the bucket's current window and returns the
-window's total and the seconds until it ends. Raises :class:`CounterUnavailable` when the counter
-cannot be reached (the caller serves the request unlimited).
+``add(bucket, cost, window, now, read=keys)`` adds ``cost`` to the bucket's current window and
+returns the window's total, the seconds until it ends, and (Redis only, else None) the values of
+``read``: raw keys read in the same round trip (the response cache's content versions). Raises
+:class:`CounterUnavailable` when the counter cannot be reached (the caller serves the request
+unlimited).
 """
 
 from __future__ import annotations
@@ -27,21 +29,30 @@ def window_of(now: float, window: int) -> tuple[int, float]:
     return start, start + window - now
 
 
+# One round trip: count, give a new window's key its expiry, and read the keys asked for.
+_ADD_AND_READ = """
+local used = redis.call('INCRBY', KEYS[1], ARGV[1])
+if used == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if #KEYS > 1 then return {used, redis.call('MGET', unpack(KEYS, 2))} end
+return {used, {}}
+"""
+
+
 class RedisCounter:
     def __init__(self, store):
         self.store = store
+        self.script = store.client.register_script(_ADD_AND_READ)
 
-    def add(self, bucket: str, cost: int, window: int, now: float) -> tuple[int, float]:
+    def add(
+        self, bucket: str, cost: int, window: int, now: float, read: list[str] | None = None
+    ) -> tuple[int, float, list | None]:
         start, left = window_of(now, window)
         key = self.store.make_key(f"{PREFIX}:ratelimit:{FORMAT}:{bucket}:{window}:{start}")
         try:
-            pipeline = self.store.client.pipeline(transaction=False)
-            pipeline.incrby(key, cost)
-            pipeline.expire(key, window + 1)
-            used, _ = pipeline.execute()
+            used, values = self.script(keys=[key, *(read or ())], args=[cost, window + 1])
         except Exception as error:  # any Redis failure: unlimited, not down
             raise CounterUnavailable(str(error)) from error
-        return int(used), left
+        return int(used), left, (values if read else None)
 
 
 _SCHEMA = """
@@ -79,7 +90,9 @@ class FileCounter:
             self.local.connection = connection
         return connection
 
-    def add(self, bucket: str, cost: int, window: int, now: float) -> tuple[int, float]:
+    def add(
+        self, bucket: str, cost: int, window: int, now: float, read: list[str] | None = None
+    ) -> tuple[int, float, list | None]:
         start, left = window_of(now, window)
         try:
             connection = self._connection()
@@ -89,7 +102,7 @@ class FileCounter:
                 connection.execute("DELETE FROM counters WHERE start + window < ?", (int(now),))
         except (sqlite3.Error, OSError) as error:
             raise CounterUnavailable(str(error)) from error
-        return int(used), left
+        return int(used), left, None
 
 
 _lock = threading.Lock()

@@ -14,6 +14,7 @@ from api.rate_limits import costs
 from api.rate_limits.clients import bucket_of
 from api.rate_limits.counters import CounterUnavailable, counter
 from api.rate_limits.policies import policy
+from api.response_cache.middleware import versions_to_prefetch
 
 logger = logging.getLogger(__name__)
 # An outage is logged at most this often per process (every request would flood the log).
@@ -31,14 +32,17 @@ class RateLimitMiddleware:
         name, bucket = bucket_of(request)
         limit = policy(name)
         cost = costs.cost_of(request.path)
+        prefetch = versions_to_prefetch(request)
         try:
-            used, left = counter().add(bucket, cost, limit.window, time.time())
+            used, left, values = counter().add(bucket, cost, limit.window, time.time(), read=prefetch)
         except CounterUnavailable:
             now = time.monotonic()
             if now - self.outage_logged_at >= OUTAGE_LOG_SECONDS:
                 self.outage_logged_at = now
                 logger.warning("Rate-limit counter unavailable: serving without limits", exc_info=True)
             return self.get_response(request)
+        if values is not None:
+            request.baken_prefetched_versions = values
         reset = max(1, math.ceil(left))
         if used > limit.quota:
             response = _too_many(limit, cost=cost, reset=reset)

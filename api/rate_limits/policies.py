@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,7 +24,12 @@ class Policy:
 
 def policy(name: str) -> Policy:
     """The configured policy ``name`` (``BAKEN_RATE_LIMITS``: name → (quota, window))."""
-    limits = settings.BAKEN_RATE_LIMITS
+    return _policy(name, tuple(sorted(settings.BAKEN_RATE_LIMITS.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _policy(name: str, configured: tuple) -> Policy:
+    limits = dict(configured)
     if name not in limits:  # a channel's policy a deployment no longer defines
         name = "standard" if "standard" in limits else ANONYMOUS
     quota, window = limits[name]

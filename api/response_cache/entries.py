@@ -154,9 +154,13 @@ def lookup(key: str, request=None) -> dict | None:
     local = _local().get(key)
     store = shared_store()
     version_keys = content_versions.VERSION_KEYS if store.shared else []
+    prefetched = getattr(request, "baken_prefetched_versions", None)
     try:
         if local is not None:
-            values = store.get_many(version_keys) if version_keys else []
+            if prefetched is not None and version_keys:
+                values = prefetched  # read with the rate limit's count, in the same round trip
+            else:
+                values = store.get_many(version_keys) if version_keys else []
             entry = local
         else:
             raw, *values = store.get_many([key, *version_keys])

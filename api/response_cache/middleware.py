@@ -7,7 +7,8 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 
 from api.response_cache.entries import as_response, lookup, request_entry_key, store_response
-from api.response_cache.store import enabled
+from api.response_cache.store import RedisStore, enabled, shared_store
+from api.response_cache.versions import VERSION_KEYS
 
 
 def _disallowed_host(request, error: DisallowedHost) -> HttpResponse:
@@ -18,6 +19,35 @@ def _disallowed_host(request, error: DisallowedHost) -> HttpResponse:
         str(error), extra={"status_code": 400, "request": request}
     )
     return problem_response(400, "This server does not answer for the host named in the request.")
+
+
+# The feed answers per token and client, never from a shared entry.
+EXCLUDED = ("/api/v1/preview/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/changes/")
+
+
+def looks_up(request) -> bool:
+    """Whether the cache looks this request up (once its host is validated): a GET or HEAD of a
+    public endpoint, accepting JSON, with the response cache on."""
+    from api.base import accepts_json
+
+    return (
+        enabled()
+        and request.method in ("GET", "HEAD")
+        and request.path.startswith("/api/v1/")
+        and not request.path.startswith(EXCLUDED)
+        and accepts_json(request)
+    )
+
+
+def versions_to_prefetch(request) -> list[str] | None:
+    """The shared store's keys of the content versions a lookup of this request will read, for a
+    caller that goes to the store first anyway to read them in the same round trip (the rate
+    limit, api.rate_limits); None when there is nothing to prefetch. The caller leaves what it
+    read on ``request.baken_prefetched_versions`` (as the store returns them, in this order)."""
+    store = shared_store()
+    if not isinstance(store, RedisStore) or not looks_up(request):
+        return None
+    return [store.make_key(key) for key in VERSION_KEYS]
 
 
 class CachedResponseMiddleware:
@@ -34,28 +64,19 @@ class CachedResponseMiddleware:
     per raw value) and one round trip to the shared cache: no database query.
     """
 
-    # The feed answers per token and client, never from a shared entry.
-    EXCLUDED = ("/api/v1/preview/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/changes/")
-
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not request.path.startswith("/api/"):
             return self.get_response(request)
-        from api.base import accepts_json, public_origin
+        from api.base import public_origin
 
         try:
             public_origin(request)
         except DisallowedHost as error:
             return _disallowed_host(request, error)
-        if not (
-            enabled()
-            and request.method in ("GET", "HEAD")
-            and request.path.startswith("/api/v1/")
-            and not request.path.startswith(self.EXCLUDED)
-            and accepts_json(request)
-        ):
+        if not looks_up(request):
             return self.get_response(request)
         entry = lookup(request_entry_key(request), request)
         if entry is not None:
