@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format serve install clean-db translations messages
+.PHONY: run worker test lint format serve install clean-db translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,14 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content
 	$(MANAGE) ensure_dev_admin --base-url http://127.0.0.1:$(PORT)
-	@echo "Serving Baken on http://127.0.0.1:$(PORT)/ (admin: /admin/, API: /api/v1/)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Serving Baken on http://127.0.0.1:$(PORT)/ (admin: /admin/, API: /api/v1/), webhook worker beside it"
+	@$(MANAGE) webhook_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# `make worker`: the webhook worker alone (production runs it as a service; docs/webhooks.md).
+worker: install
+	$(MANAGE) webhook_worker
 
 test: install
 	$(BIN)/pytest

@@ -11,6 +11,13 @@ from cms.snippets.models import (
     OpeningHours,
     SourceCitation,
 )
+from cms.webhooks.models import (
+    WebhookAttempt,
+    WebhookDispatchState,
+    WebhookEndpoint,
+    WebhookMessage,
+    WebhookObjectState,
+)
 
 __all__ = [
     "CampaignHelpLine",
@@ -28,4 +35,9 @@ __all__ = [
     "HomePage",
     "OpeningHours",
     "SourceCitation",
+    "WebhookAttempt",
+    "WebhookDispatchState",
+    "WebhookEndpoint",
+    "WebhookMessage",
+    "WebhookObjectState",
 ]

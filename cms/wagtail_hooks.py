@@ -398,3 +398,45 @@ def register_channel_key_log_actions(actions):
 
         def format_message(self, log_entry):
             return _("API key %(prefix)s… revoked") % {"prefix": (log_entry.data or {}).get("prefix", "?")}
+
+
+# --- publish webhooks (Settings → Webhooks; cms/webhooks/views.py) --------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_webhook_viewset():
+    from cms.webhooks.views import WebhookViewSet
+
+    return WebhookViewSet("webhooks")
+
+
+@hooks.register("construct_homepage_panels")
+def add_failing_webhooks_panel(request, panels):
+    from cms.webhooks.views import failing_webhooks_panel
+
+    panel = failing_webhooks_panel(request.user)
+    if panel is not None:
+        panels.append(panel)
+
+
+@hooks.register("register_log_actions")
+def register_webhook_log_actions(actions):
+    from cms.webhooks.views import REDELIVERED, SECRET_ROTATED
+
+    @actions.register_action(SECRET_ROTATED)
+    class SecretRotatedFormatter(LogFormatter):
+        label = _("Webhook secret rotated")
+
+        def format_message(self, log_entry):
+            return _("Signing secret rotated; the old one signs until %(until)s") % {
+                "until": (log_entry.data or {}).get("old_secret_signs_until", "?")
+            }
+
+    @actions.register_action(REDELIVERED)
+    class RedeliveredFormatter(LogFormatter):
+        label = _("Webhook event redelivered")
+
+        def format_message(self, log_entry):
+            return _("Event %(id)s queued for redelivery") % {
+                "id": (log_entry.data or {}).get("webhook_id", "?")
+            }

@@ -131,7 +131,7 @@ def get(url: str) -> tuple[int, dict]:
 
 
 @contextlib.contextmanager
-def deployed(kind: str, tmp_path: Path, **extra_env: str):
+def deployed(kind: str, tmp_path: Path, *, serve: bool = True, **extra_env: str):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "baken.settings.dev",
@@ -159,7 +159,8 @@ def deployed(kind: str, tmp_path: Path, **extra_env: str):
         built.manage("migrate", "--noinput", "-v0")
         built.manage("load_demo_content")
         built.manage("ensure_dev_admin", "--base-url", "http://127.0.0.1:8000")
-        built.start()
+        if serve:
+            built.start()
         yield built
     finally:
         built.stop()

@@ -196,6 +196,12 @@ BAKEN_TRUSTED_PROXIES = env.int("BAKEN_TRUSTED_PROXIES", default=0)
 # Without Redis, the counters of every process on this machine live in this SQLite file.
 BAKEN_RATE_LIMIT_FILE = env("BAKEN_RATE_LIMIT_FILE", default=str(BASE_DIR / "var" / "rate-limits.sqlite3"))
 
+# Publish webhooks (cms/webhooks, delivered by `manage.py webhook_worker`) go to https addresses
+# on the public internet only; development and tests may also send to http://127.0.0.1.
+BAKEN_WEBHOOKS_ALLOW_LOOPBACK_HTTP = env.bool("BAKEN_WEBHOOKS_ALLOW_LOOPBACK_HTTP", default=False)
+# How long a worker holds the events it is delivering; one killed mid-delivery lets them go then.
+BAKEN_WEBHOOKS_CLAIM_SECONDS = env.int("BAKEN_WEBHOOKS_CLAIM_SECONDS", default=60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -29,3 +29,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # reaches unless it sets its own (tests/test_rate_limits.py).
 BAKEN_RATE_LIMIT_FILE = str(Path(tempfile.mkdtemp(prefix="baken-test-rate-limits-")) / "counters.sqlite3")
 BAKEN_RATE_LIMITS = dict.fromkeys(BAKEN_RATE_LIMITS, (1_000_000, 60))  # noqa: F405
+BAKEN_WEBHOOKS_ALLOW_LOOPBACK_HTTP = True

@@ -1,0 +1,52 @@
+"""The webhook worker's loop (``manage.py webhook_worker``): dispatch, deliver, sleep.
+
+Each round turns the change log's new entries into messages (cms.webhooks.dispatch) and delivers
+the due ones (cms.webhooks.delivery); it sleeps ``interval`` seconds only when a round found
+nothing to do. Several workers may run (they share the work through claims and the dispatcher's
+lock); any of them may be killed at any moment (see the invariants of dispatch and delivery).
+A database error ends nothing: it is logged and the round is tried again after the interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+
+from django.db import DatabaseError, close_old_connections
+
+from cms.webhooks.delivery import deliver_due
+from cms.webhooks.dispatch import dispatch
+
+logger = logging.getLogger(__name__)
+
+
+def one_round() -> int:
+    """Dispatch and deliver once; how much was done (messages made plus attempts)."""
+    made = dispatch()
+    return made + deliver_due()
+
+
+def run(*, interval: float, once: bool = False, report: Callable[[str], None] = logger.info) -> None:
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    report(f"Webhook worker started (interval {interval:g} s).")
+    while not stopping:
+        close_old_connections()
+        try:
+            done = one_round()
+        except DatabaseError:
+            logger.exception("Webhook worker round failed; trying again in %g s", interval)
+            done = 0
+        if once:
+            break
+        if not done:
+            time.sleep(interval)
+    report("Webhook worker stopped.")

@@ -1,0 +1,99 @@
+"""``make run`` on a fresh database, as a new user runs it: the server answers, the webhook worker
+it starts beside the server delivers an event for a change made by another process, and stopping
+``make run`` (Ctrl+C) stops both."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.servers import REPOSITORY, free_port, get, reachable
+from tests.test_webhooks import RECEIVER, Receiver
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+REGISTER = """
+from cms.channels.models import Channel
+from cms.webhooks import signing
+from cms.webhooks.models import WebhookEndpoint
+channel = Channel.objects.create(name="Clicksafe", contact_email="web@example.org")
+WebhookEndpoint.objects.create(channel=channel, url="{url}", secret=signing.new_secret(),
+                               events=["helpline.contact_changed"])
+"""
+RENUMBER = """
+from cms.snippets.models import HelpLine
+helpline = HelpLine.objects.get(slug="child-focus-116000", locale__language_code="nl")
+point = helpline.contact_points.get(value="116000")
+point.value = "116111"
+point.save()
+helpline.save_revision().publish()
+"""
+
+
+def group_members(pgid: int) -> list[str]:
+    listed = subprocess.run(["ps", "-eo", "pgid=,args="], capture_output=True, text=True, check=True).stdout
+    return [line for line in listed.splitlines() if line.split(None, 1)[0] == str(pgid)]
+
+
+def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path):
+    port, receiver_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "BAKEN_RATE_LIMIT_FILE": str(tmp_path / "rate-limits.sqlite3"),
+        "DJANGO_SETTINGS_MODULE": "baken.settings.dev",
+    }
+    env.pop("REDIS_URL", None)
+    receiver = subprocess.Popen(
+        [sys.executable, str(RECEIVER), str(receiver_port), str(tmp_path / "got.jsonl")]
+    )
+    log = (tmp_path / "make-run.log").open("wb")
+    run = subprocess.Popen(
+        ["make", "run", f"PORT={port}"],
+        cwd=REPOSITORY,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(600):
+            if reachable(port):
+                break
+            assert run.poll() is None, (tmp_path / "make-run.log").read_text()
+            time.sleep(0.5)
+        status, helpline = get(f"http://127.0.0.1:{port}/api/v1/helplines/child-focus-116000/")
+        assert (status, helpline["contact_points"][0]["value"]) == (200, "116000")
+
+        def shell(code: str) -> None:
+            subprocess.run(
+                [sys.executable, "manage.py", "shell", "-v0", "-c", code], cwd=REPOSITORY, env=env, check=True
+            )
+
+        shell(REGISTER.format(url=f"http://127.0.0.1:{receiver_port}/ok"))
+        time.sleep(2)  # the worker's next rounds learn the state before the change
+        shell(RENUMBER)
+        got = Receiver(receiver_port, tmp_path / "got.jsonl")
+        for _ in range(150):
+            if got.records():
+                break
+            time.sleep(0.2)
+        types = {
+            (json.loads(r["body"])["type"], json.loads(r["body"])["data"]["locale"]) for r in got.records()
+        }
+        assert ("helpline.contact_changed", "nl") in types
+        assert any("webhook_worker" in line for line in group_members(run.pid))
+    finally:
+        os.killpg(run.pid, signal.SIGINT)
+        run.wait(timeout=30)
+        receiver.terminate()
+        receiver.wait(timeout=10)
+    for _ in range(50):
+        if not group_members(run.pid):
+            break
+        time.sleep(0.2)
+    assert group_members(run.pid) == []
