@@ -8,6 +8,8 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
+import uuid
 
 import pytest
 
@@ -175,3 +177,45 @@ def test_windows_that_ended_are_pruned(tmp_path):
 
 def test_window_of():
     assert window_of(1_000_000.5, 60) == (999_960, 19.5)
+
+
+# --- usage per channel, per day ------------------------------------------------------------------
+
+
+@pytest.fixture(params=["file", "redis"])
+def usage_counter(request, limits):
+    if request.param == "redis":
+        from tests.test_response_cache import redis_reachable
+
+        if not redis_reachable():
+            pytest.skip("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+        limits.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/15",
+                "KEY_PREFIX": f"test-usage-{uuid.uuid4().hex}",
+            }
+        }
+    return request.param
+
+
+def test_a_channels_requests_and_refusals_are_counted_per_day_without_addresses(
+    client, usage_counter, admin_client, english_admin
+):
+    from api.rate_limits.counters import DayUsage, counter, day_of, recent_usage
+
+    channel = Channel.objects.create(name="Kanaal", contact_email="a@example.org")  # standard: 20
+    _, text = keys.issue(channel)
+    statuses = [client.get(DETAIL, HTTP_AUTHORIZATION=f"Bearer {text}").status_code for _ in range(22)]
+    assert statuses == [200] * 20 + [429] * 2
+    for _ in range(3):
+        client.get(DETAIL, REMOTE_ADDR="203.0.113.9")
+    now = time.time()
+    today = day_of(now)
+    assert recent_usage(f"channel:{channel.pk}", days=2, now=now)[0] == DayUsage(today, 22, 2)
+    assert recent_usage("anonymous", days=1, now=now) == [DayUsage(today, 3, 0)]
+    if usage_counter == "file":
+        names = sqlite3.connect(counter().path).execute("SELECT DISTINCT name FROM usage").fetchall()
+        assert sorted(names) == [("anonymous",), (f"channel:{channel.pk}",)]
+    page = admin_client.get(f"/admin/channels/edit/{channel.pk}/").content.decode()
+    assert re.search(rf"<td>{today}</td><td>22</td><td>2</td>", page)

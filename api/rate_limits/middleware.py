@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from api.errors import PROBLEM_CONTENT_TYPE, problem
 from api.rate_limits import costs
 from api.rate_limits.clients import bucket_of
-from api.rate_limits.counters import CounterUnavailable, counter
+from api.rate_limits.counters import CounterUnavailable, Usage, counter
 from api.rate_limits.policies import policy
 from api.response_cache.middleware import versions_to_prefetch
 
@@ -31,10 +31,13 @@ class RateLimitMiddleware:
             return self.get_response(request)
         name, bucket = bucket_of(request)
         limit = policy(name)
+        usage = Usage(bucket if bucket.startswith("channel:") else "anonymous", limit.quota)
         cost = costs.cost_of(request.path)
         prefetch = versions_to_prefetch(request)
         try:
-            used, left, values = counter().add(bucket, cost, limit.window, time.time(), read=prefetch)
+            used, left, values = counter().add(
+                bucket, cost, limit.window, time.time(), read=prefetch, usage=usage
+            )
         except CounterUnavailable:
             now = time.monotonic()
             if now - self.outage_logged_at >= OUTAGE_LOG_SECONDS:

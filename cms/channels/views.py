@@ -22,10 +22,31 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from api.rate_limits.counters import recent_usage
 from cms.channels import keys
 from cms.channels.models import Channel, ChannelKey
 
 MAX_OVERLAP_DAYS = 90
+USAGE_DAYS_SHOWN = 14
+
+
+def webhook_success(channel: Channel, *, since) -> list:
+    """The channel's webhooks, each with its attempts since ``since`` and how many succeeded."""
+    from django.db.models import Count, Q
+
+    return list(
+        channel.webhooks.annotate(
+            attempts=Count("messages__attempt_log", filter=Q(messages__attempt_log__started_at__gte=since)),
+            succeeded=Count(
+                "messages__attempt_log",
+                filter=Q(
+                    messages__attempt_log__started_at__gte=since,
+                    messages__attempt_log__status_code__gte=200,
+                    messages__attempt_log__status_code__lt=300,
+                ),
+            ),
+        )
+    )
 
 
 class NewKeyForm(forms.Form):
@@ -66,6 +87,10 @@ class ChannelEditView(EditView):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         context["channel_keys"] = [(key, key.state(now=now)) for key in self.object.keys.all()]
+        context["usage"] = recent_usage(
+            f"channel:{self.object.pk}", days=USAGE_DAYS_SHOWN, now=now.timestamp()
+        )
+        context["webhooks"] = webhook_success(self.object, since=now - dt.timedelta(days=7))
         context["new_key_url"] = reverse("channels:new_key", args=[self.object.pk])
         return context
 
