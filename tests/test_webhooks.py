@@ -460,3 +460,19 @@ def test_only_administrators_reach_webhooks(client, editor, reviewer, channel, p
         )
         assert answer.status_code in (302, 403), (user, path)
     assert WebhookMessage.objects.get().manual_redelivery is False
+
+
+def test_finished_events_leave_the_delivery_log_after_the_retention_pending_ones_never(channel):
+    hook = endpoint(channel, "https://hooks.example.org/x")
+    now = timezone.now()
+    old = now - dt.timedelta(days=31)
+    delivered, failed, pending, recent = (
+        _queued(hook, now=old),
+        _queued(hook, now=old),
+        _queued(hook, now=old),
+        _queued(hook),
+    )
+    WebhookMessage.objects.filter(pk=delivered.pk).update(status=MessageStatus.DELIVERED)
+    WebhookMessage.objects.filter(pk__in=[failed.pk, recent.pk]).update(status=MessageStatus.FAILED)
+    assert delivery.prune(now=now, keep=dt.timedelta(days=30)) == 2
+    assert set(WebhookMessage.objects.values_list("pk", flat=True)) == {pending.pk, recent.pk}

@@ -201,6 +201,8 @@ BAKEN_RATE_LIMIT_FILE = env("BAKEN_RATE_LIMIT_FILE", default=str(BASE_DIR / "var
 BAKEN_WEBHOOKS_ALLOW_LOOPBACK_HTTP = env.bool("BAKEN_WEBHOOKS_ALLOW_LOOPBACK_HTTP", default=False)
 # How long a worker holds the events it is delivering; one killed mid-delivery lets them go then.
 BAKEN_WEBHOOKS_CLAIM_SECONDS = env.int("BAKEN_WEBHOOKS_CLAIM_SECONDS", default=60)
+# Delivered, failed and cancelled events stay in the delivery log this long.
+BAKEN_WEBHOOKS_KEEP_DAYS = env.int("BAKEN_WEBHOOKS_KEEP_DAYS", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -245,6 +245,14 @@ def redeliver(message: WebhookMessage) -> None:
     )
 
 
+def prune(*, now: dt.datetime, keep: dt.timedelta) -> int:
+    """Delete finished events (delivered, failed, cancelled) made before ``now - keep``, with their
+    attempts; pending ones are kept whatever their age. The number of events deleted."""
+    finished = WebhookMessage.objects.filter(created_at__lt=now - keep).exclude(status=MessageStatus.PENDING)
+    _, by_model = finished.delete()
+    return by_model.get(WebhookMessage._meta.label, 0)
+
+
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 4) -> int:
     """Claim and deliver the due messages; the number of attempts made."""
     claimed = claim_due(now=now or timezone.now(), limit=limit)

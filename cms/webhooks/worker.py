@@ -1,7 +1,8 @@
 """The webhook worker's loop (``manage.py webhook_worker``): dispatch, deliver, sleep.
 
 Each round turns the change log's new entries into messages (cms.webhooks.dispatch) and delivers
-the due ones (cms.webhooks.delivery); it sleeps ``interval`` seconds only when a round found
+the due ones (cms.webhooks.delivery), and once an hour deletes finished events older than
+``BAKEN_WEBHOOKS_KEEP_DAYS`` (30) from the delivery log; it sleeps ``interval`` seconds only when a round found
 nothing to do. Several workers may run (they share the work through claims and the dispatcher's
 lock); any of them may be killed at any moment (see the invariants of dispatch and delivery).
 A database error ends nothing: it is logged and the round is tried again after the interval.
@@ -9,21 +10,34 @@ A database error ends nothing: it is logged and the round is tried again after t
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
 
-from cms.webhooks.delivery import deliver_due
+from cms.webhooks.delivery import deliver_due, prune
 from cms.webhooks.dispatch import dispatch
 
 logger = logging.getLogger(__name__)
 
 
+PRUNE_EVERY = dt.timedelta(hours=1)
+_pruned_at: dt.datetime | None = None
+
+
 def one_round() -> int:
-    """Dispatch and deliver once; how much was done (messages made plus attempts)."""
+    """Dispatch and deliver once, and prune the delivery log hourly; how much was done (messages
+    made plus attempts)."""
+    global _pruned_at
+    now = timezone.now()
+    if _pruned_at is None or now - _pruned_at >= PRUNE_EVERY:
+        _pruned_at = now
+        prune(now=now, keep=dt.timedelta(days=settings.BAKEN_WEBHOOKS_KEEP_DAYS))
     made = dispatch()
     return made + deliver_due()
 
