@@ -2,8 +2,8 @@
 
 Each round turns the change log's new entries into messages (cms.webhooks.dispatch) and delivers
 the due ones (cms.webhooks.delivery), and once an hour deletes finished events older than
-``BAKEN_WEBHOOKS_KEEP_DAYS`` (30) from the delivery log; it sleeps ``interval`` seconds only when a round found
-nothing to do. Several workers may run (they share the work through claims and the dispatcher's
+``BAKEN_WEBHOOKS_KEEP_DAYS`` (30) from the delivery log; it sleeps ``interval`` seconds only when
+a round found nothing to do. Several workers may run (they share the work through claims and the dispatcher's
 lock); any of them may be killed at any moment (see the invariants of dispatch and delivery).
 A database error ends nothing: it is logged and the round is tried again after the interval.
 """
