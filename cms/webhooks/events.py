@@ -25,6 +25,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 OBJECT_TYPES = ("faq", "campaign", "helpline", "citation")
@@ -45,7 +46,7 @@ def _label(event: str):
     if event == CONTACT_CHANGED:
         return _("Help-line contact numbers or addresses changed (priority)")
     type_, action = event.split(".")
-    return f"{_LABELS[type_]}: {_ACTIONS[action]}"
+    return format_lazy("{}: {}", _LABELS[type_], _ACTIONS[action])  # in each reader's language
 
 
 EVENT_CHOICES = [(event, _label(event)) for event in EVENT_TYPES]
