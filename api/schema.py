@@ -41,3 +41,38 @@ class PublicAPISchema(AutoSchema):
         if getattr(self.view, "action", None) == "list" and operation_id.endswith("_retrieve"):
             return operation_id.removesuffix("_retrieve") + "_list"
         return operation_id
+
+
+# The rate limit's header fields (api/rate_limits/), on every answer of every operation.
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Policy": {
+        "description": 'The client\'s quota (IETF RateLimit header fields), e.g. `"anonymous";q=600;w=60`: '
+        "q units per w seconds. A search costs 5 units, the changes feed 3, a list 2, anything else 1.",
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": 'What is left, e.g. `"anonymous";r=593;t=41`: r units left, t seconds until the '
+        "window ends. Absent when the counter cannot be reached (the request was not limited).",
+        "schema": {"type": "string"},
+    },
+}
+RETRY_AFTER = {
+    "description": "Seconds until the quota returns.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
+def rate_limit_headers(result, generator, request, public):
+    """Postprocessing hook: the RateLimit fields on every response, Retry-After on each 429."""
+    components = result.setdefault("components", {}).setdefault("headers", {})
+    components.update(RATE_LIMIT_HEADERS)
+    components["Retry-After"] = RETRY_AFTER
+    references = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                headers = response.setdefault("headers", {})
+                headers.update(references)
+                if status == "429":
+                    headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
+    return result

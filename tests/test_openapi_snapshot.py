@@ -52,3 +52,14 @@ def test_schema_matches_snapshot(generated_schema):
     assert rendered == SNAPSHOT.read_text(encoding="utf-8"), (
         "The API contract changed. If intended, regenerate the snapshot (see module docstring)."
     )
+
+
+def test_every_answer_documents_the_rate_limit_fields_and_a_429_its_retry_after(generated_schema):
+    for path, operations in generated_schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                headers = response.get("headers", {})
+                assert {"RateLimit", "RateLimit-Policy"} <= set(headers), (path, method, status)
+                assert ("Retry-After" in headers) == (status == "429"), (path, method, status)
+            assert "429" in operation["responses"], (path, method)
+    assert generated_schema["components"]["headers"]["Retry-After"]["schema"]["minimum"] == 1
