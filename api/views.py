@@ -121,6 +121,11 @@ class DocsView(PublicAPIBehaviour, SpectacularSwaggerView):
 
 
 @csrf_exempt
+def _prefetched(request) -> list | None:
+    """The shared content versions the rate limit read with its count (api.rate_limits), if any."""
+    return getattr(getattr(request, "_request", request), "baken_prefetched_versions", None)
+
+
 def unknown_endpoint(request, *args, **kwargs):
     return problem_response(404, "No such API endpoint; see /api/v1/ for the list.")
 
@@ -155,7 +160,7 @@ class PublicAPIMixin(PublicAPIBehaviour):
     def _dispatch_through_cache(self, request, *args, **kwargs):
         # Hits are answered by api.response_cache.middleware; a miss is stored there,
         # under the versions read here, before the database was.
-        self.versions = response_cache.current_versions()
+        self.versions = response_cache.current_versions(prefetched=_prefetched(request))
         response = super().dispatch(request, *args, **kwargs)
         # A 200 went through initial(), which sets valid_until to a moment when the cache is enabled.
         if self.versions is not None and response.status_code == 200 and self.valid_until is not None:
@@ -180,7 +185,7 @@ class PublicAPIMixin(PublicAPIBehaviour):
         now = timezone.now()
         versions = getattr(self, "versions", None)
         if versions is None:
-            versions = self.versions = response_cache.current_versions()
+            versions = self.versions = response_cache.current_versions(prefetched=_prefetched(request))
         scheduling.publish_if_due(now=now, versions=versions)
         self.visibility = selectors.current_visibility(now=now, versions=versions)
         # The next change by the clock alone: no cache may keep this answer past it (Cache-Control),

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from api.response_cache.versions import VERSION_KEYS
 from cms.snippets.models import ContactPoint, ContactType, HelpLine
 from tests.content import publish, question, section
 
@@ -154,6 +155,22 @@ def test_with_redis_a_hit_is_one_round_trip_counting_and_reading_the_versions_to
         helpline.save_revision().publish()
     monkeypatch.undo()
     assert client.get(url).json()["name"] == "Hulplijn (nieuw)"
+
+
+@pytest.mark.parametrize("response_cache", ["redis"], indirect=True)
+def test_with_redis_a_miss_reads_the_versions_once_with_the_rate_limit_and_not_again_in_the_view(
+    client, response_cache, live_content, monkeypatch
+):
+    from api.response_cache.store import shared_store
+
+    store = shared_store()
+    reads = []
+    original = store.get_many
+    monkeypatch.setattr(store, "get_many", lambda keys: reads.append(list(keys)) or original(keys))
+    miss = client.get("/api/v1/helplines/child-focus-116000/?locale=fr")
+    assert miss.status_code == 200
+    reading_versions = [keys for keys in reads if set(VERSION_KEYS) & set(keys)]
+    assert len(reading_versions) == 1  # the lookup (with the entry); the view reads none again
 
 
 def test_a_published_number_change_is_in_the_next_response_of_every_endpoint(

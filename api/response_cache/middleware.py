@@ -3,6 +3,7 @@ but only what the full stack would answer (see ``CachedResponseMiddleware``)."""
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 
@@ -45,7 +46,16 @@ def versions_to_prefetch(request) -> list[str] | None:
     limit, api.rate_limits); None when there is nothing to prefetch. The caller leaves what it
     read on ``request.baken_prefetched_versions`` (as the store returns them, in this order)."""
     store = shared_store()
-    if not isinstance(store, RedisStore) or not looks_up(request):
+    if not isinstance(store, RedisStore):
+        return None
+    # The views read the versions too (api/views.py), for their memos, cached or not.
+    reads_versions = looks_up(request) or (
+        settings.BAKEN_API_MEMOS
+        and request.method in ("GET", "HEAD")
+        and request.path.startswith("/api/v1/")
+        and not request.path.startswith(EXCLUDED)
+    )
+    if not reads_versions:
         return None
     return [store.make_key(key) for key in VERSION_KEYS]
 

@@ -123,12 +123,20 @@ def combine(shared_values: list) -> Versions:
     return {family: max(shared[family], polled[family]) for family in FAMILIES}
 
 
-def current_versions(families=FAMILIES) -> Versions | None:
+def current_versions(families=FAMILIES, *, prefetched: list | None = None) -> Versions | None:
     """The families' current versions, or None when the shared store cannot be reached (the API
-    then answers from the database, uncached)."""
+    then answers from the database, uncached). ``prefetched``: the shared copies as a caller read
+    them earlier in this request (the rate limit's round trip; api.response_cache.middleware),
+    which saves reading them again; earlier is safe, since what is then read from the database can
+    only be newer than the versions it is stored under."""
     store = shared_store()
     try:
-        shared_values = store.get_many(VERSION_KEYS) if store.shared else []
+        if not store.shared:
+            shared_values = []
+        elif prefetched is not None:
+            shared_values = prefetched
+        else:
+            shared_values = store.get_many(VERSION_KEYS)
     except Exception:  # a cache outage must not take the API down
         logger.warning("API response cache unreachable; serving from the database", exc_info=True)
         return None
