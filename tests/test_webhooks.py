@@ -476,3 +476,72 @@ def test_finished_events_leave_the_delivery_log_after_the_retention_pending_ones
     WebhookMessage.objects.filter(pk__in=[failed.pk, recent.pk]).update(status=MessageStatus.FAILED)
     assert delivery.prune(now=now, keep=dt.timedelta(days=30)) == 2
     assert set(WebhookMessage.objects.values_list("pk", flat=True)) == {pending.pk, recent.pk}
+
+
+# --- https: the certificate is checked for the URL's name, at the address that was checked ---------
+
+
+@pytest.fixture
+def tls_receiver(tmp_path):
+    """A receiver speaking HTTPS with a self-signed certificate for the name "localhost"."""
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    log = tmp_path / "received.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, str(RECEIVER), str(port), str(log), str(certificate), str(key)]
+    )
+    for _ in range(100):
+        if reachable(port):
+            break
+        time.sleep(0.05)
+    yield port, certificate, Receiver(port, log)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_https_checks_the_certificate_for_the_urls_name_at_the_checked_address(tls_receiver, monkeypatch):
+    from cms.webhooks.addresses import Target
+
+    port, certificate, receiver = tls_receiver
+    # As if "localhost" were a public name that resolved to this (checked) address.
+    target = Target(scheme="https", host="localhost", port=port, path="/ok?x=1", address="127.0.0.1")
+    monkeypatch.setattr(delivery, "resolve", lambda url: target)
+    untrusted = delivery.post("https://localhost/ok", body=b"{}", headers={"webhook-id": "msg_1"})
+    assert (untrusted.status_code, untrusted.error) == (None, "connection failed: SSLError")
+    assert receiver.records() == []
+
+    monkeypatch.setattr(delivery.certifi, "where", lambda: str(certificate))
+    trusted = delivery.post("https://localhost/ok", body=b'{"a":1}', headers={"webhook-id": "msg_2"})
+    assert trusted.status_code == 204
+    [record] = receiver.records()
+    assert (record["path"], record["body"]) == ("/ok?x=1", '{"a":1}')
+    assert record["headers"]["Host"] == f"localhost:{port}"
+    assert record["headers"]["webhook-id"] == "msg_2"
+
+    other_name = Target(scheme="https", host="hooks.example.org", port=port, path="/ok", address="127.0.0.1")
+    monkeypatch.setattr(delivery, "resolve", lambda url: other_name)
+    mismatch = delivery.post("https://hooks.example.org/ok", body=b"{}", headers={})
+    assert (mismatch.status_code, mismatch.error) == (None, "connection failed: SSLError")
+    assert len(receiver.records()) == 1

@@ -1,6 +1,7 @@
 """A webhook receiver in its own process, for the webhook tests: ``python tests/webhook_receiver.py
-PORT LOG``. Every request is appended to LOG as one JSON line (path, headers, body, time) *before*
-it is answered. The path decides the answer:
+PORT LOG [CERTIFICATE KEY]`` (with a certificate and key it speaks HTTPS). Every request is
+appended to LOG as one JSON line (path, headers, body, time) *before* it is answered. The path
+decides the answer:
 
 * ``/ok`` → 204; ``/fail`` → 500; ``/gone`` → 410;
 * ``/slow/<seconds>`` → waits, then 204 (a timeout); ``/slowonce/<seconds>``: only the first time
@@ -53,4 +54,10 @@ class Receiver(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Receiver)
     server.log = sys.argv[2]  # type: ignore[attr-defined]
+    if len(sys.argv) == 5:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.serve_forever()
