@@ -15,6 +15,7 @@ the window's total is past the quota, its count of refused (429) requests. Days 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -46,7 +47,13 @@ class DayUsage:
 
 
 def day_of(now: float) -> str:
-    return dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
+    """The UTC day of moment ``now`` (YYYY-MM-DD)."""
+    return _day_name(int(now // 86400))
+
+
+@functools.lru_cache(maxsize=4)  # the day changes once a day: not worth a datetime per request
+def _day_name(day_number: int) -> str:
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=day_number)).isoformat()
 
 
 def window_of(now: float, window: int) -> tuple[int, float]:
