@@ -545,3 +545,40 @@ def test_https_checks_the_certificate_for_the_urls_name_at_the_checked_address(t
     mismatch = delivery.post("https://hooks.example.org/ok", body=b"{}", headers={})
     assert (mismatch.status_code, mismatch.error) == (None, "connection failed: SSLError")
     assert len(receiver.records()) == 1
+
+
+def test_an_endpoint_deleted_while_its_events_are_claimed_is_skipped(channel, receiver, monkeypatch):
+    hook = endpoint(channel, f"{receiver.base}/ok")
+    _queued(hook)
+    claimed = delivery.claim_due(now=timezone.now())
+    hook.delete()  # by an administrator, while the worker holds the claim
+    monkeypatch.setattr(delivery, "claim_due", lambda **kwargs: claimed)
+    assert delivery.deliver_due() == 1
+    assert WebhookMessage.objects.count() == 0
+
+
+def test_a_failing_round_is_logged_and_the_worker_goes_on(monkeypatch, caplog):
+    from cms.webhooks import worker
+
+    rounds = []
+
+    def one_round():
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise RuntimeError("database unreachable")
+        worker_stop()
+        return 1
+
+    def worker_stop():
+        import os
+        import signal
+
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(worker, "one_round", one_round)
+    with caplog.at_level("ERROR", logger="cms.webhooks.worker"):
+        worker.run(interval=0.05, report=lambda text: None)
+    assert len(rounds) == 2
+    assert [record.message for record in caplog.records] == [
+        "Webhook worker round failed; trying again in 0.05 s"
+    ]

@@ -22,6 +22,7 @@ Invariants:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import ssl
@@ -257,5 +258,7 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 4) -> int:
     """Claim and deliver the due messages; the number of attempts made."""
     claimed = claim_due(now=now or timezone.now(), limit=limit)
     for message in claimed:
-        deliver(message, now=now)
+        # DoesNotExist: its endpoint was deleted meanwhile (and its events with it).
+        with contextlib.suppress(WebhookMessage.DoesNotExist):
+            deliver(message, now=now)
     return len(claimed)

@@ -5,7 +5,8 @@ the due ones (cms.webhooks.delivery), and once an hour deletes finished events o
 ``BAKEN_WEBHOOKS_KEEP_DAYS`` (30) from the delivery log; it sleeps ``interval`` seconds only when
 a round found nothing to do. Several workers may run (they share the work through claims and the dispatcher's
 lock); any of them may be killed at any moment (see the invariants of dispatch and delivery).
-A database error ends nothing: it is logged and the round is tried again after the interval.
+An error in a round (the database unreachable, say) ends nothing: it is logged and the round is
+tried again after the interval.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import close_old_connections
 from django.utils import timezone
 
 from cms.webhooks.delivery import deliver_due, prune
@@ -49,18 +50,21 @@ def run(*, interval: float, once: bool = False, report: Callable[[str], None] = 
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     report(f"Webhook worker started (interval {interval:g} s).")
-    while not stopping:
-        close_old_connections()
-        try:
-            done = one_round()
-        except DatabaseError:
-            logger.exception("Webhook worker round failed; trying again in %g s", interval)
-            done = 0
-        if once:
-            break
-        if not done:
-            time.sleep(interval)
+    try:
+        while not stopping:
+            close_old_connections()
+            try:
+                done = one_round()
+            except Exception:  # the worker outlives any one round's trouble (a database outage, a bug)
+                logger.exception("Webhook worker round failed; trying again in %g s", interval)
+                done = 0
+            if once:
+                break
+            if not done:
+                time.sleep(interval)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     report("Webhook worker stopped.")
