@@ -120,12 +120,12 @@ class DocsView(PublicAPIBehaviour, SpectacularSwaggerView):
     renderer_classes = SpectacularSwaggerView.renderer_classes
 
 
-@csrf_exempt
 def _prefetched(request) -> list | None:
     """The shared content versions the rate limit read with its count (api.rate_limits), if any."""
     return getattr(getattr(request, "_request", request), "baken_prefetched_versions", None)
 
 
+@csrf_exempt
 def unknown_endpoint(request, *args, **kwargs):
     return problem_response(404, "No such API endpoint; see /api/v1/ for the list.")
 
