@@ -43,13 +43,18 @@ messages: $(VENV)/.installed
 	@echo "Translate the new or changed entries in cms/locale/*/LC_MESSAGES/django.po (and remove 'fuzzy'),"
 	@echo "then run: make translations"
 
+# The reference campaign page (reference-site/), on an origin of its own: the next port.
+REFERENCE_PORT ?= $(shell echo $$(( $(PORT) + 1 )))
+
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content
 	$(MANAGE) ensure_dev_admin --base-url http://127.0.0.1:$(PORT)
+	$(MANAGE) ensure_reference_channel --origin http://127.0.0.1:$(REFERENCE_PORT)
 	@echo "Serving Baken on http://127.0.0.1:$(PORT)/ (admin: /admin/, API: /api/v1/), webhook worker beside it"
 	@$(MANAGE) webhook_worker & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python reference-site/serve.py --port $(REFERENCE_PORT) --api http://127.0.0.1:$(PORT) & site=$$!; \
+		trap 'kill $$worker $$site 2>/dev/null; wait $$worker $$site 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # `make worker`: the webhook worker alone (production runs it as a service; docs/webhooks.md).

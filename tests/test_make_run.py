@@ -1,13 +1,16 @@
 """``make run`` on a fresh database, as a new user runs it: the server answers, the webhook worker
-it starts beside the server delivers an event for a change made by another process, and stopping
-``make run`` (Ctrl+C) stops both."""
+it starts beside the server delivers an event for a change made by another process, the reference
+campaign page is served from the next port (its own origin, registered as a channel, so the API
+answers its preflight), and stopping ``make run`` (Ctrl+C) stops all three."""
 
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -34,13 +37,26 @@ helpline.save_revision().publish()
 """
 
 
+def free_port_pair() -> int:
+    """A free port whose next one is free too (make run serves the reference page there)."""
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise AssertionError("no two free ports in a row")
+
+
 def group_members(pgid: int) -> list[str]:
     listed = subprocess.run(["ps", "-eo", "pgid=,args="], capture_output=True, text=True, check=True).stdout
     return [line for line in listed.splitlines() if line.split(None, 1)[0] == str(pgid)]
 
 
 def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path):
-    port, receiver_port = free_port(), free_port()
+    port, receiver_port = free_port_pair(), free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -68,6 +84,18 @@ def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path):
             time.sleep(0.5)
         status, helpline = get(f"http://127.0.0.1:{port}/api/v1/helplines/child-focus-116000/")
         assert (status, helpline["contact_points"][0]["value"]) == (200, "116000")
+        reference = f"http://127.0.0.1:{port + 1}"
+        with urllib.request.urlopen(reference + "/", timeout=10) as page:
+            html = page.read().decode()
+            assert f'src="http://127.0.0.1:{port}/embed/v1/baken.js"' in html
+            assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+        preflight = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/faqs/veelgestelde-vragen/",
+            method="OPTIONS",
+            headers={"Origin": reference, "Access-Control-Request-Method": "GET"},
+        )
+        with urllib.request.urlopen(preflight, timeout=10) as answer:
+            assert (answer.status, answer.headers["Access-Control-Allow-Origin"]) == (204, reference)
 
         def shell(code: str) -> None:
             subprocess.run(
@@ -86,7 +114,9 @@ def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path):
             (json.loads(r["body"])["type"], json.loads(r["body"])["data"]["locale"]) for r in got.records()
         }
         assert ("helpline.contact_changed", "nl") in types
-        assert any("webhook_worker" in line for line in group_members(run.pid))
+        members = group_members(run.pid)
+        assert any("webhook_worker" in line for line in members)
+        assert any("reference-site/serve.py" in line for line in members)
     finally:
         os.killpg(run.pid, signal.SIGINT)
         run.wait(timeout=30)

@@ -1,0 +1,359 @@
+// Baken web components, v1: <baken-faq>, <baken-helplines>, <baken-quick-exit>.
+//
+// One ES module, no framework, no build step: <script type="module" src=".../embed/v1/baken.js">.
+// Everything renders in shadow DOM with constructed style sheets, so it works under a strict
+// Content-Security-Policy (no inline scripts or styles, no eval). Private: no cookies; the only
+// thing kept in the browser is the last good help-line data (public content, for when the API
+// cannot be reached); no request goes anywhere but the Baken API named in `api`.
+//
+// Common attributes: api (the API's base URL, e.g. https://content.example.org), key (a channel
+// key, optional), locale (nl, fr, en, de; default: the page's <html lang>).
+
+const UI = {
+  nl: { free: "Gratis", anonymous: "Anoniem", open: "Nu open", closed: "Nu gesloten", opens: "Opent {t}",
+        always: "Dag en nacht bereikbaar", call: "Bel {v}", sms: "Sms {v}", mail: "Mail {v}", web: "Meld online",
+        languages: "Talen", sources: "Bronnen", fallback: "Nog niet vertaald: dit is de {l} versie.",
+        unavailable: "De informatie kan nu niet geladen worden.", exit: "Snel weg", exitHint: "of druk op Esc",
+        choose: "Taal", helplines: "Hulplijnen" },
+  fr: { free: "Gratuit", anonymous: "Anonyme", open: "Ouvert maintenant", closed: "Fermé maintenant",
+        opens: "Ouvre {t}", always: "Joignable jour et nuit", call: "Appeler le {v}", sms: "SMS au {v}",
+        mail: "Écrire à {v}", web: "Signaler en ligne", languages: "Langues", sources: "Sources",
+        fallback: "Pas encore traduit : voici la version {l}.", unavailable: "Les informations ne peuvent pas être chargées.",
+        exit: "Quitter vite", exitHint: "ou appuyez sur Échap", choose: "Langue", helplines: "Lignes d’aide" },
+  en: { free: "Free", anonymous: "Anonymous", open: "Open now", closed: "Closed now", opens: "Opens {t}",
+        always: "Available day and night", call: "Call {v}", sms: "Text {v}", mail: "Email {v}", web: "Report online",
+        languages: "Languages", sources: "Sources", fallback: "Not translated yet: this is the {l} version.",
+        unavailable: "The information cannot be loaded right now.", exit: "Quick exit", exitHint: "or press Esc",
+        choose: "Language", helplines: "Help-lines" },
+  de: { free: "Kostenlos", anonymous: "Anonym", open: "Jetzt geöffnet", closed: "Jetzt geschlossen", opens: "Öffnet {t}",
+        always: "Tag und Nacht erreichbar", call: "{v} anrufen", sms: "SMS an {v}", mail: "E-Mail an {v}",
+        web: "Online melden", languages: "Sprachen", sources: "Quellen",
+        fallback: "Noch nicht übersetzt: dies ist die Fassung auf {l}.", unavailable: "Die Informationen können gerade nicht geladen werden.",
+        exit: "Schnell weg", exitHint: "oder Esc drücken", choose: "Sprache", helplines: "Hilfetelefone" },
+};
+const LANGUAGE_NAMES = { nl: "Nederlands", fr: "Français", en: "English", de: "Deutsch" };
+
+const STYLES = `
+:host { display: block; font: inherit; color: var(--baken-text, #1d1d1f); }
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+.notice { border-left: 4px solid var(--baken-accent, #005ea5); padding: .5rem .75rem; background: var(--baken-notice, #eef4fa); }
+details { border-bottom: 1px solid var(--baken-border, #c8c8cc); }
+summary { cursor: pointer; padding: .75rem .25rem; font-weight: 600; list-style-position: outside; }
+summary:focus-visible, a:focus-visible, button:focus-visible { outline: 3px solid var(--baken-focus, #ffbf47); outline-offset: 2px; }
+.answer { padding: 0 .25rem 1rem; }
+.card { border: 1px solid var(--baken-border, #c8c8cc); border-radius: var(--baken-radius, .5rem); padding: 1rem; margin: 0 0 1rem; background: var(--baken-surface, #fff); }
+.card h3 { margin: 0 0 .25rem; }
+.badges { display: flex; gap: .5rem; flex-wrap: wrap; margin: .5rem 0; padding: 0; list-style: none; }
+.badge { border-radius: 1rem; padding: .1rem .6rem; background: var(--baken-badge, #e6f0e6); font-size: .9em; }
+.actions { display: flex; flex-direction: column; gap: .5rem; margin: .75rem 0 0; }
+.action { display: block; text-align: center; padding: .8rem 1rem; border-radius: var(--baken-radius, .5rem);
+  background: var(--baken-accent, #005ea5); color: var(--baken-on-accent, #fff); font-weight: 700; text-decoration: none; font-size: 1.1em; }
+.status { font-weight: 600; }
+.languages, .sources { font-size: .95em; }
+.switch { display: flex; gap: .5rem; flex-wrap: wrap; margin: 0 0 1rem; }
+.switch button { font: inherit; padding: .3rem .7rem; border: 1px solid var(--baken-accent, #005ea5); border-radius: .3rem;
+  background: var(--baken-surface, #fff); color: var(--baken-accent, #005ea5); cursor: pointer; }
+.switch button[aria-pressed="true"] { background: var(--baken-accent, #005ea5); color: var(--baken-on-accent, #fff); }
+.exit { position: fixed; inset: auto 1rem 1rem auto; z-index: 2147483647; font: inherit; font-weight: 700; font-size: 1.1em;
+  padding: .8rem 1.2rem; border: 0; border-radius: var(--baken-radius, .5rem); background: var(--baken-exit, #b00020); color: #fff; cursor: pointer; }
+.exit small { display: block; font-weight: 400; font-size: .75em; }
+@media (prefers-reduced-motion: no-preference) { details[open] .answer { animation: reveal .15s ease-out; } }
+@keyframes reveal { from { opacity: 0; } to { opacity: 1; } }
+`;
+
+let sheet = null;
+function styles() {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+  }
+  return [sheet];
+}
+
+function say(locale, name, values = {}) {
+  const text = (UI[locale] || UI.en)[name];
+  return text.replace(/\{(\w)\}/g, (_, k) => values[k] ?? "");
+}
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value == null) continue;
+    if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) if (child != null) node.append(child);
+  return node;
+}
+
+function pageLocale(element) {
+  const lang = element.getAttribute("locale") || document.documentElement.lang || "nl";
+  return lang.slice(0, 2).toLowerCase();
+}
+
+// The last good answer per URL, with its ETag: in memory, and for help-lines also in
+// localStorage (public content only), so a help-line still shows when the API is unreachable.
+const memory = new Map();
+
+async function fetchJSON(element, path, { keep = false } = {}) {
+  const api = (element.getAttribute("api") || "").replace(/\/$/, "");
+  const url = `${api}${path}`;
+  const storageKey = `baken:v1:${url}`;
+  let last = memory.get(url);
+  if (!last && keep) {
+    try { last = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch { last = null; }
+  }
+  const headers = { Accept: "application/json" };
+  const key = element.getAttribute("key");
+  if (key) headers.Authorization = `Bearer ${key}`;
+  if (last && last.etag) headers["If-None-Match"] = last.etag;
+  try {
+    const response = await fetch(url, { headers, credentials: "omit", cache: "no-cache" });
+    if (response.status === 304 && last) return last.body;
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const body = await response.json();
+    const fresh = { etag: response.headers.get("ETag"), body };
+    memory.set(url, fresh);
+    if (keep) {
+      try { localStorage.setItem(storageKey, JSON.stringify(fresh)); } catch { /* storage full or off */ }
+    }
+    return body;
+  } catch (error) {
+    if (last) return last.body;
+    throw error;
+  }
+}
+
+function setJSONLD(element, data) {
+  // Structured data for search engines, beside the element in the page (not in shadow DOM).
+  if (!data) return;
+  let script = element.querySelector(":scope > script[type='application/ld+json']");
+  if (!script) {
+    script = document.createElement("script");
+    script.type = "application/ld+json";
+    element.append(script);
+  }
+  script.textContent = JSON.stringify(data);
+}
+
+function fallbackNotice(object, locale) {
+  if (!object.is_fallback) return null;
+  return el("p", { class: "notice", lang: locale, "data-fallback": object.locale,
+    text: say(locale, "fallback", { l: LANGUAGE_NAMES[object.locale] || object.locale }) });
+}
+
+function languageSwitch(element, object, locale, onChoose) {
+  const translations = object.translations || [];
+  if (translations.length < 2) return null;
+  const nav = el("nav", { class: "switch", "aria-label": say(locale, "choose") });
+  for (const translation of translations) {
+    const button = el("button", { type: "button", lang: translation.locale,
+      "aria-pressed": String(translation.locale === object.locale && !object.is_fallback),
+      text: LANGUAGE_NAMES[translation.locale] || translation.locale });
+    button.addEventListener("click", () => onChoose(translation));
+    nav.append(button);
+  }
+  return nav;
+}
+
+// --- help-lines --------------------------------------------------------------------------------
+
+function timeIn(zone, date = new Date()) {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false })
+    .formatToParts(date);
+  const get = (type) => parts.find((part) => part.type === type)?.value;
+  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday"));
+  return { weekday, minutes: Number(get("hour")) % 24 * 60 + Number(get("minute")) };
+}
+
+function nextOpening(availability) {
+  // The next opening in the line's own time zone, as "weekday HH:MM" (only when closed now).
+  const hours = availability.opening_hours || [];
+  if (!hours.length) return null;
+  const now = timeIn(availability.time_zone || "Europe/Brussels");
+  for (let ahead = 0; ahead < 8; ahead += 1) {
+    const day = (now.weekday + ahead) % 7;
+    const candidates = hours.filter((h) => h.weekday === day).map((h) => h.opens).sort();
+    for (const opens of candidates) {
+      const [h, m] = opens.split(":").map(Number);
+      if (ahead > 0 || h * 60 + m > now.minutes) return { ahead, opens: opens.slice(0, 5) };
+    }
+  }
+  return null;
+}
+
+function actionFor(point, locale) {
+  const label = point.label || point.value;
+  const kinds = { phone: "call", sms: "sms", email: "mail", web: "web", web_form: "web" };
+  const name = kinds[point.type] || "web";
+  const text = name === "web" ? (point.label || say(locale, "web")) : say(locale, name, { v: point.value });
+  return el("a", { class: "action", href: point.href, "data-contact-type": point.type, "aria-label": label !== text ? `${text} – ${label}` : null, text });
+}
+
+function helplineCard(line, locale) {
+  const status = line.availability?.always_open
+    ? say(locale, "always")
+    : line.open_now ? say(locale, "open")
+      : (() => { const next = nextOpening(line.availability || {}); return next ? `${say(locale, "closed")} · ${say(locale, "opens", { t: next.opens })}` : say(locale, "closed"); })();
+  // The object carries the language it was served in; the component's own words carry theirs.
+  return el("article", { class: "card", lang: line.locale, "data-slug": line.slug, "data-locale": line.locale },
+    el("h3", { text: line.name }),
+    fallbackNotice(line, locale),
+    el("ul", { class: "badges", lang: locale },
+      line.is_free ? el("li", { class: "badge", text: say(locale, "free") }) : null,
+      line.anonymous_possible ? el("li", { class: "badge", text: say(locale, "anonymous") }) : null),
+    el("p", { class: "status", lang: locale, text: status }),
+    line.description ? el("p", { text: line.description }) : null,
+    el("div", { class: "actions", lang: locale }, (line.contact_points || []).filter((p) => p.href).map((p) => actionFor(p, locale))),
+    line.languages?.length ? el("p", { class: "languages", lang: locale, text: `${say(locale, "languages")}: ${line.languages.map((l) => LANGUAGE_NAMES[l] || l).join(", ")}` }) : null);
+}
+
+class BakenHelplines extends HTMLElement {
+  static observedAttributes = ["campaign", "locale", "api"];
+
+  connectedCallback() {
+    if (!this.shadowRoot) {
+      this.attachShadow({ mode: "open" }).adoptedStyleSheets = styles();
+    }
+    this.render();
+  }
+
+  attributeChangedCallback() { if (this.shadowRoot) this.render(); }
+
+  async render() {
+    const locale = pageLocale(this);
+    const campaign = this.getAttribute("campaign");
+    const root = this.shadowRoot;
+    const section = el("section", { "aria-label": this.getAttribute("label") || say(locale, "helplines"), lang: locale });
+    const ticket = (this.ticket = (this.ticket || 0) + 1); // only the latest render may show
+    try {
+      const body = await fetchJSON(this, `/api/v1/campaigns/${encodeURIComponent(campaign)}/?locale=${locale}`, { keep: true });
+      if (ticket !== this.ticket) return;
+      section.append(...(body.helplines || []).map((line) => helplineCard(line, locale)));
+      setJSONLD(this, (body.helplines || []).map((line) => line.structured_data).filter(Boolean));
+    } catch {
+      if (ticket !== this.ticket) return;
+      const number = this.getAttribute("fallback-number");
+      section.append(el("p", { class: "notice", role: "status", text: say(locale, "unavailable") }));
+      if (number) {
+        section.append(el("article", { class: "card", "data-fallback-number": number },
+          el("div", { class: "actions" }, el("a", { class: "action", href: `tel:${number.replace(/[^+\d]/g, "")}`, text: say(locale, "call", { v: number }) }))));
+      }
+    }
+    root.replaceChildren(section);
+    this.dispatchEvent(new CustomEvent("baken:rendered", { bubbles: true }));
+  }
+}
+
+// --- FAQ ------------------------------------------------------------------------------------
+
+function citationItem(citation) {
+  const title = citation.url ? el("a", { href: citation.url, rel: "noopener noreferrer", text: citation.title }) : citation.title;
+  return el("li", { lang: citation.locale }, title, citation.organisation ? ` — ${citation.organisation}` : "");
+}
+
+function questionItem(question, locale) {
+  const answer = el("div", { class: "answer" });
+  answer.innerHTML = question.answer?.html || ""; // sanitised by Baken (nh3) to the answer's feature set
+  const details = el("details", { id: question.anchor },
+    el("summary", { text: question.question }),
+    answer);
+  if (question.helplines?.length) answer.append(...question.helplines.map((line) => helplineCard(line, locale)));
+  if (question.citations?.length) {
+    answer.append(el("p", { class: "sources", text: `${say(locale, "sources")}:` }), el("ul", { class: "sources" }, question.citations.map(citationItem)));
+  }
+  return details;
+}
+
+class BakenFaq extends HTMLElement {
+  static observedAttributes = ["slug", "locale", "api"];
+
+  connectedCallback() {
+    if (!this.shadowRoot) {
+      this.attachShadow({ mode: "open" }).adoptedStyleSheets = styles();
+      this.onHash = () => this.openFromHash();
+      window.addEventListener("hashchange", this.onHash);
+    }
+    this.render();
+  }
+
+  disconnectedCallback() { window.removeEventListener("hashchange", this.onHash); }
+
+  attributeChangedCallback() { if (this.shadowRoot) this.render(); }
+
+  async render() {
+    const locale = pageLocale(this);
+    const slug = this.getAttribute("slug");
+    const root = this.shadowRoot;
+    const ticket = (this.ticket = (this.ticket || 0) + 1); // only the latest render may show
+    let body;
+    try {
+      body = await fetchJSON(this, `/api/v1/faqs/${encodeURIComponent(slug)}/?locale=${locale}`);
+    } catch {
+      if (ticket !== this.ticket) return;
+      root.replaceChildren(el("p", { class: "notice", role: "status", lang: locale, text: say(locale, "unavailable") }));
+      return;
+    }
+    if (ticket !== this.ticket) return;
+    const article = el("article", { class: "faq", lang: body.locale, "data-locale": body.locale, "data-fallback": body.is_fallback ? "true" : null },
+      languageSwitch(this, body, locale, (translation) => {
+        this.setAttribute("slug", translation.slug);
+        this.setAttribute("locale", translation.locale);
+      }),
+      el("h2", { text: body.title }),
+      fallbackNotice(body, locale),
+      body.sections.map((section) => el("section", {},
+        section.heading ? el("h3", { text: section.heading }) : null,
+        section.questions.map((question) => questionItem(question, locale)))));
+    root.replaceChildren(article);
+    setJSONLD(this, body.structured_data);
+    this.openFromHash();
+    this.dispatchEvent(new CustomEvent("baken:rendered", { bubbles: true }));
+  }
+
+  openFromHash() {
+    const anchor = decodeURIComponent(location.hash.slice(1));
+    if (!anchor || !this.shadowRoot) return;
+    const details = this.shadowRoot.getElementById(anchor);
+    if (!details) return;
+    details.open = true;
+    const summary = details.querySelector("summary");
+    summary.focus();
+    summary.scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  }
+}
+
+// --- quick exit -----------------------------------------------------------------------------
+
+class BakenQuickExit extends HTMLElement {
+  static observedAttributes = ["locale"];
+
+  connectedCallback() {
+    if (!this.shadowRoot) this.attachShadow({ mode: "open" }).adoptedStyleSheets = styles();
+    this.onKey = (event) => { if (event.key === "Escape") this.leave(); };
+    document.addEventListener("keydown", this.onKey);
+    this.render();
+  }
+
+  attributeChangedCallback() { if (this.shadowRoot) this.render(); }
+
+  render() {
+    const locale = pageLocale(this);
+    const button = el("button", { type: "button", class: "exit", lang: locale }, say(locale, "exit"), el("small", { text: say(locale, "exitHint") }));
+    button.addEventListener("click", () => this.leave());
+    this.shadowRoot.replaceChildren(button);
+  }
+
+  disconnectedCallback() { document.removeEventListener("keydown", this.onKey); }
+
+  leave() {
+    // replace(): the page is taken out of the history, so Back does not return to it.
+    document.body.replaceChildren();
+    location.replace(this.getAttribute("href") || "https://www.google.com/search?q=weer");
+  }
+}
+
+customElements.define("baken-helplines", BakenHelplines);
+customElements.define("baken-faq", BakenFaq);
+customElements.define("baken-quick-exit", BakenQuickExit);

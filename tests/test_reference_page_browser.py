@@ -1,0 +1,195 @@
+"""The reference campaign page (reference-site/) with Baken's web components (api/embed/baken.js),
+in real Chromium, from an origin of its own with a strict Content-Security-Policy, reading a
+live Baken server with the demo content:
+
+* the seed FAQ renders in Dutch with ``lang="nl"``, French in French; German shows the Dutch
+  fallback tagged ``lang="nl"`` and marked as not translated;
+* a ``#anchor`` deep link opens and focuses that question;
+* the 116000 help-line has its ``tel:`` action;
+* keyboard only: Tab reaches every question and every help-line action;
+* Quick exit (Escape) replaces the page, and Back does not return to it;
+* with the API unreachable, the help-lines still show (the last good data);
+* no Content-Security-Policy violation and no console error.
+
+Screenshots (desktop and phone) go to test-artifacts/reference-page/ (git-ignored).
+"""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cms.channels.models import Channel
+from tests.browser import full_page_screenshot, headless_chromium, new_context
+from tests.servers import free_port, reachable
+
+playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+expect = playwright_sync.expect
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPOSITORY / "test-artifacts" / "reference-page"
+TIMEOUT_MS = 15_000
+ANCHOR = "wat-als-ik-iets-concreet-te-melden-heb"
+
+# The deepest focused element, through shadow roots: "tag#id" or "a[href]".
+FOCUSED = """() => {
+  let node = document.activeElement;
+  while (node && node.shadowRoot && node.shadowRoot.activeElement) node = node.shadowRoot.activeElement;
+  if (!node) return null;
+  if (node.tagName === "SUMMARY") return "summary#" + node.parentElement.id;
+  if (node.tagName === "A") return "a " + node.getAttribute("href");
+  return node.tagName.toLowerCase();
+}"""
+
+
+@pytest.fixture
+def site(tmp_path, live_server):
+    port = free_port()
+    log = (tmp_path / "site.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPOSITORY / "reference-site" / "serve.py"),
+            "--port",
+            str(port),
+            "--api",
+            live_server.url,
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(100):
+        if reachable(port):
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def shadow(page, selector: str, inner: str):
+    return page.locator(selector).locator(inner)
+
+
+def test_the_reference_page_shows_baken_as_a_campaign_site_does(
+    restore_migration_data, live_server, chromium_executable, site
+):
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0)
+    Channel.objects.create(name="Reference page", contact_email="web@example.org", allowed_origins=site)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+
+    with headless_chromium(chromium_executable) as browser:
+        for name, viewport in (
+            ("desktop", {"width": 1280, "height": 900}),
+            ("phone", {"width": 390, "height": 844}),
+        ):
+            context = new_context(browser, viewport=viewport, timeout_ms=TIMEOUT_MS)
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda message: message.type in ("error", "warning") and problems.append(message.text),
+            )
+            page.on("pageerror", lambda error: problems.append(str(error)))
+
+            page.goto(f"{site}/?lang=nl")
+            faq = shadow(page, "baken-faq", "article.faq")
+            expect(faq).to_have_attribute("lang", "nl")
+            expect(faq.locator("summary").first).to_have_text(
+                "Waarom is de 'Schat je schatje'- campagne belangrijk?"
+            )
+            expect(faq).not_to_have_attribute("data-fallback", "true")
+            line = shadow(page, "baken-helplines", "article[data-slug='child-focus-116000']")
+            expect(line).to_have_attribute("lang", "nl")
+            expect(line.locator("a[href='tel:116000']")).to_have_text("Bel 116000")
+            expect(line.locator(".badge")).to_have_text(["Gratis", "Anoniem"])
+            full_page_screenshot(page, ARTIFACTS / f"{name}-nl.png")
+
+            page.goto(f"{site}/?lang=fr")
+            expect(faq).to_have_attribute("lang", "fr")
+            expect(faq.locator("h2")).to_have_text("Questions fréquentes")
+            expect(line.locator("a[href='tel:116000']")).to_have_text("Appeler le 116000")
+            full_page_screenshot(page, ARTIFACTS / f"{name}-fr.png")
+
+            page.goto(f"{site}/?lang=de")
+            expect(faq).to_have_attribute("lang", "nl")
+            expect(faq).to_have_attribute("data-fallback", "true")
+            notice = faq.locator(":scope > p.notice")
+            expect(notice).to_have_attribute("lang", "de")
+            expect(notice).to_have_text("Noch nicht übersetzt: dies ist die Fassung auf Nederlands.")
+            context.close()
+
+        context = new_context(browser, viewport={"width": 1280, "height": 900}, timeout_ms=TIMEOUT_MS)
+        page = context.new_page()
+        page.on(
+            "console", lambda message: message.type in ("error", "warning") and problems.append(message.text)
+        )
+        page.goto(f"{site}/?lang=nl#{ANCHOR}")
+        opened = shadow(page, "baken-faq", f"details#{ANCHOR}")
+        expect(opened).to_have_attribute("open", "")
+        assert page.evaluate(FOCUSED) == f"summary#{ANCHOR}"
+        assert shadow(page, "baken-faq", "details[open]").count() == 1
+
+        # Keyboard only, from the top: every question and every help-line action is reached.
+        page.goto(f"{site}/?lang=nl")
+        expect(shadow(page, "baken-faq", "summary").first).to_be_visible()
+        questions = shadow(page, "baken-faq", "details").evaluate_all(
+            "(all) => all.map((d) => 'summary#' + d.id)"
+        )
+        actions = shadow(page, "baken-helplines", "a.action").evaluate_all(
+            "(all) => all.map((a) => 'a ' + a.getAttribute('href'))"
+        )
+        reached = set()
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            reached.add(page.evaluate(FOCUSED))
+        assert set(questions) <= reached, set(questions) - reached
+        assert set(actions) <= reached, set(actions) - reached
+        page.keyboard.press("Shift+Tab")
+
+        assert problems == []  # no CSP violation, console error or failed load up to here
+
+        # The API unreachable: the help-lines this browser saw last still show (the aborted
+        # requests are logged as failed loads, as they should be).
+        page.route(f"{live_server.url}/api/**", lambda route: route.abort())
+        page.reload()
+        expect(shadow(page, "baken-helplines", "a[href='tel:116000']")).to_be_visible()
+        page.unroute(f"{live_server.url}/api/**")
+
+        # Quick exit: Escape replaces the page; Back does not return to it.
+        neutral = f"{live_server.url}/healthz"
+        page.goto("about:blank")
+        page.goto(f"{site}/?lang=nl")
+        expect(shadow(page, "baken-faq", "summary").first).to_be_visible()
+        page.evaluate(
+            "(url) => document.querySelector('baken-quick-exit').setAttribute('href', url)", neutral
+        )
+        page.keyboard.press("Escape")
+        expect(page).to_have_url(neutral)
+        page.go_back()
+        assert page.url == "about:blank"
+        context.close()
+
+
+def test_quick_exit_goes_where_its_href_says(restore_migration_data, live_server, chromium_executable, site):
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0)
+    Channel.objects.create(name="Reference page", contact_email="web@example.org", allowed_origins=site)
+    with headless_chromium(chromium_executable) as browser:
+        context = new_context(browser, viewport={"width": 390, "height": 844}, timeout_ms=TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(f"{site}/?lang=fr")
+        button = shadow(page, "baken-quick-exit", "button")
+        expect(button).to_contain_text("Quitter vite")
+        page.evaluate(
+            "(url) => document.querySelector('baken-quick-exit').setAttribute('href', url)",
+            f"{live_server.url}/healthz",
+        )
+        button.click()
+        expect(page).to_have_url(f"{live_server.url}/healthz")
+        context.close()
