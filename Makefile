@@ -55,7 +55,7 @@ run: install
 	@$(MANAGE) webhook_worker & worker=$$!; \
 		$(BIN)/python reference-site/serve.py --port $(REFERENCE_PORT) --api http://127.0.0.1:$(PORT) & site=$$!; \
 		trap 'kill $$worker $$site 2>/dev/null; wait $$worker $$site 2>/dev/null' EXIT INT TERM; \
-		$(MANAGE) runserver 127.0.0.1:$(PORT)
+		BAKEN_PREVIEW_CLIENT_URLS=default=http://127.0.0.1:$(REFERENCE_PORT)/ $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # `make worker`: the webhook worker alone (production runs it as a service; docs/webhooks.md).
 worker: install

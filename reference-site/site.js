@@ -17,3 +17,11 @@ for (const component of document.querySelectorAll("baken-helplines, baken-faq, b
   component.setAttribute("locale", lang);
 }
 document.querySelector("baken-faq")?.setAttribute("slug", SLUGS[lang]);
+
+// Opened by Baken's admin preview ("Campaign site"): show the editor's draft.
+const token = new URLSearchParams(location.search).get("token");
+if (token) {
+  for (const component of document.querySelectorAll("baken-helplines, baken-faq")) {
+    component.setAttribute("preview-token", token);
+  }
+}

@@ -193,3 +193,51 @@ def test_quick_exit_goes_where_its_href_says(restore_migration_data, live_server
         button.click()
         expect(page).to_have_url(f"{live_server.url}/healthz")
         context.close()
+
+
+def test_the_campaign_site_preview_shows_the_editors_draft_on_the_reference_page(
+    restore_migration_data, live_server, chromium_executable, site
+):
+    from urllib.parse import quote
+
+    from django.core.management import call_command
+
+    from api import preview
+    from cms.pages.models import FAQPage
+
+    call_command("load_demo_content", verbosity=0)
+    Channel.objects.create(name="Reference page", contact_email="web@example.org", allowed_origins=site)
+    faq = FAQPage.objects.get(slug="veelgestelde-vragen", locale__language_code="nl")
+    faq.title = "Veelgestelde vragen (ontwerp)"  # an unsaved draft, as the admin's preview has it
+    token = preview.issue(faq)
+    with headless_chromium(chromium_executable) as browser:
+        context = new_context(browser, viewport={"width": 1280, "height": 900}, timeout_ms=TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(f"{site}/?token={quote(token)}")
+        expect(shadow(page, "baken-faq", "article.faq h2")).to_have_text("Veelgestelde vragen (ontwerp)")
+        page.goto(f"{site}/")
+        expect(shadow(page, "baken-faq", "article.faq h2")).to_have_text("Veelgestelde vragen")
+        context.close()
+
+
+def test_in_development_the_admin_previews_on_the_reference_page():
+    """`make run` serves the reference page on the next port and names it to the admin, whose
+    Content-Security-Policy lets it frame that origin."""
+    import os
+    import subprocess as run
+
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.BAKEN_PREVIEW_CLIENT_URLS['default'], s.CONTENT_SECURITY_POLICY['DIRECTIVES']['frame-src'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baken.settings.dev"}
+    env.pop("BAKEN_PREVIEW_CLIENT_URLS", None)
+    shown = run.run(
+        [sys.executable, "-c", code], cwd=REPOSITORY, env=env, capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.strip() == "http://127.0.0.1:8001/ [\"'self'\", 'http://127.0.0.1:8001']"
+    dry_run = run.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=REPOSITORY, capture_output=True, text=True, check=True
+    )
+    assert "BAKEN_PREVIEW_CLIENT_URLS=default=http://127.0.0.1:8124/" in dry_run.stdout
+    assert "reference-site/serve.py --port 8124 --api http://127.0.0.1:8123" in dry_run.stdout

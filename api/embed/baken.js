@@ -7,7 +7,8 @@
 // cannot be reached); no request goes anywhere but the Baken API named in `api`.
 //
 // Common attributes: api (the API's base URL, e.g. https://content.example.org), key (a channel
-// key, optional), locale (nl, fr, en, de; default: the page's <html lang>).
+// key, optional), locale (nl, fr, en, de; default: the page's <html lang>), preview-token (an
+// editor's preview: the draft from /api/v1/preview/ instead of the published object).
 
 const UI = {
   nl: { free: "Gratis", anonymous: "Anoniem", open: "Nu open", closed: "Nu gesloten", opens: "Opent {t}",
@@ -95,6 +96,14 @@ function pageLocale(element) {
 // The last good answer per URL, with its ETag: in memory, and for help-lines also in
 // localStorage (public content only), so a help-line still shows when the API is unreachable.
 const memory = new Map();
+
+// The draft a preview token opens, when the element has one and it is of one of these kinds.
+async function previewData(element, kinds) {
+  const token = element.getAttribute("preview-token");
+  if (!token) return undefined;
+  const preview = await fetchJSON(element, `/api/v1/preview/?token=${encodeURIComponent(token)}`);
+  return kinds.includes(preview.kind) ? preview.data : null;
+}
 
 async function fetchJSON(element, path, { keep = false } = {}) {
   const api = (element.getAttribute("api") || "").replace(/\/$/, "");
@@ -210,7 +219,7 @@ function helplineCard(line, locale) {
 }
 
 class BakenHelplines extends HTMLElement {
-  static observedAttributes = ["campaign", "locale", "api"];
+  static observedAttributes = ["campaign", "locale", "api", "preview-token"];
 
   connectedCallback() {
     if (!this.shadowRoot) {
@@ -228,7 +237,10 @@ class BakenHelplines extends HTMLElement {
     const section = el("section", { "aria-label": this.getAttribute("label") || say(locale, "helplines"), lang: locale });
     const ticket = (this.ticket = (this.ticket || 0) + 1); // only the latest render may show
     try {
-      const body = await fetchJSON(this, `/api/v1/campaigns/${encodeURIComponent(campaign)}/?locale=${locale}`, { keep: true });
+      const draft = await previewData(this, ["helpline", "campaignpage"]);
+      const body = draft === undefined
+        ? await fetchJSON(this, `/api/v1/campaigns/${encodeURIComponent(campaign)}/?locale=${locale}`, { keep: true })
+        : { helplines: draft === null ? [] : (draft.helplines || [draft]) };
       if (ticket !== this.ticket) return;
       section.append(...(body.helplines || []).map((line) => helplineCard(line, locale)));
       setJSONLD(this, (body.helplines || []).map((line) => line.structured_data).filter(Boolean));
@@ -267,7 +279,7 @@ function questionItem(question, locale) {
 }
 
 class BakenFaq extends HTMLElement {
-  static observedAttributes = ["slug", "locale", "api"];
+  static observedAttributes = ["slug", "locale", "api", "preview-token"];
 
   connectedCallback() {
     if (!this.shadowRoot) {
@@ -289,7 +301,9 @@ class BakenFaq extends HTMLElement {
     const ticket = (this.ticket = (this.ticket || 0) + 1); // only the latest render may show
     let body;
     try {
-      body = await fetchJSON(this, `/api/v1/faqs/${encodeURIComponent(slug)}/?locale=${locale}`);
+      const draft = await previewData(this, ["faqpage"]);
+      if (draft === null) { root.replaceChildren(); return; } // previewing something else
+      body = draft || await fetchJSON(this, `/api/v1/faqs/${encodeURIComponent(slug)}/?locale=${locale}`);
     } catch {
       if (ticket !== this.ticket) return;
       root.replaceChildren(el("p", { class: "notice", role: "status", lang: locale, text: say(locale, "unavailable") }));

@@ -308,6 +308,17 @@ BAKEN_API_CACHE_STALE_IF_ERROR = env.int("BAKEN_API_CACHE_STALE_IF_ERROR", defau
 # Headless preview: the campaign site that renders drafts, per admin host ("default" for any),
 # e.g. BAKEN_PREVIEW_CLIENT_URLS="default=https://www.schatjeschatje.be/preview".
 BAKEN_PREVIEW_CLIENT_URLS = env.dict("BAKEN_PREVIEW_CLIENT_URLS", default={})
+
+
+def preview_frame_sources(urls: dict) -> list[str]:
+    """The admin's CSP frame-src: this origin and the campaign sites that render previews."""
+    from urllib.parse import urlsplit
+
+    origins = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, urls.values()) if parts.netloc}
+    return ["'self'", *sorted(origins)]
+
+
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = preview_frame_sources(BAKEN_PREVIEW_CLIENT_URLS)
 BAKEN_PREVIEW_TTL_SECONDS = env.int("BAKEN_PREVIEW_TTL_SECONDS", default=3600)
 
 # The public base URL of the API, e.g. https://content.example.org (without /api/v1/): absolute
