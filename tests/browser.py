@@ -213,3 +213,55 @@ def walk(context, base_url: str, username: str, password: str, steps, shot, *, f
         full_page_screenshot(page, failure_dir / f"failed-{username}.png")
         raise
     return page
+
+
+# --- axe-core, the accessibility checker, from the npm registry (cached per version) -------------
+
+AXE_VERSION = "4.14.1"
+AXE_CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "baken-tests" / f"axe-core-{AXE_VERSION}"
+)
+
+
+def axe_source() -> str:
+    """axe-core's browser script (installed with npm into a cache the first time; a clear skip
+    where npm or the registry cannot be had)."""
+    script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not installed: cannot fetch axe-core for the accessibility check")
+        AXE_CACHE.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(AXE_CACHE),
+                "--no-audit",
+                "--no-fund",
+                f"axe-core@{AXE_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode != 0 or not script.is_file():
+            pytest.skip(f"could not install axe-core {AXE_VERSION} with npm: {done.stderr[-500:]}")
+    return script.read_text(encoding="utf-8")
+
+
+def serious_accessibility_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now (shadow DOM included).
+    axe is evaluated through the DevTools protocol, so the page's own CSP does not stop it."""
+    page.evaluate(axe_source())
+    results = page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "nodes": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]

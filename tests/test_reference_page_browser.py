@@ -9,6 +9,7 @@ live Baken server with the demo content:
 * keyboard only: Tab reaches every question and every help-line action;
 * Quick exit (Escape) replaces the page, and Back does not return to it;
 * with the API unreachable, the help-lines still show (the last good data);
+* axe-core finds no serious or critical accessibility violation, in Dutch and in French;
 * no Content-Security-Policy violation and no console error.
 
 Screenshots (desktop and phone) go to test-artifacts/reference-page/ (git-ignored).
@@ -22,7 +23,12 @@ from pathlib import Path
 import pytest
 
 from cms.channels.models import Channel
-from tests.browser import full_page_screenshot, headless_chromium, new_context
+from tests.browser import (
+    full_page_screenshot,
+    headless_chromium,
+    new_context,
+    serious_accessibility_violations,
+)
 from tests.servers import free_port, reachable
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -108,12 +114,14 @@ def test_the_reference_page_shows_baken_as_a_campaign_site_does(
             expect(line.locator("a[href='tel:116000']")).to_have_text("Bel 116000")
             expect(line.locator(".badge")).to_have_text(["Gratis", "Anoniem"])
             full_page_screenshot(page, ARTIFACTS / f"{name}-nl.png")
+            assert serious_accessibility_violations(page) == []
 
             page.goto(f"{site}/?lang=fr")
             expect(faq).to_have_attribute("lang", "fr")
             expect(faq.locator("h2")).to_have_text("Questions fréquentes")
             expect(line.locator("a[href='tel:116000']")).to_have_text("Appeler le 116000")
             full_page_screenshot(page, ARTIFACTS / f"{name}-fr.png")
+            assert serious_accessibility_violations(page) == []
 
             page.goto(f"{site}/?lang=de")
             expect(faq).to_have_attribute("lang", "nl")

@@ -6,6 +6,7 @@
 // thing kept in the browser is the last good help-line data (public content, for when the API
 // cannot be reached); no request goes anywhere but the Baken API named in `api`.
 //
+// heading-level: the level of the component's top headings (FAQ title: 2, help-line names: 3).
 // Common attributes: api (the API's base URL, e.g. https://content.example.org), key (a channel
 // key, optional), locale (nl, fr, en, de; default: the page's <html lang>), preview-token (an
 // editor's preview: the draft from /api/v1/preview/ instead of the published object).
@@ -200,14 +201,23 @@ function actionFor(point, locale) {
   return el("a", { class: "action", href: point.href, "data-contact-type": point.type, "aria-label": label !== text ? `${text} – ${label}` : null, text });
 }
 
-function helplineCard(line, locale) {
+function heading(level, text) {
+  return el(`h${Math.min(6, Math.max(1, level))}`, { text });
+}
+
+function levelOf(element, fallback) {
+  const level = Number.parseInt(element.getAttribute("heading-level") || "", 10);
+  return Number.isInteger(level) ? level : fallback;
+}
+
+function helplineCard(line, locale, level = 3) {
   const status = line.availability?.always_open
     ? say(locale, "always")
     : line.open_now ? say(locale, "open")
       : (() => { const next = nextOpening(line.availability || {}); return next ? `${say(locale, "closed")} · ${say(locale, "opens", { t: next.opens })}` : say(locale, "closed"); })();
   // The object carries the language it was served in; the component's own words carry theirs.
   return el("article", { class: "card", lang: line.locale, "data-slug": line.slug, "data-locale": line.locale },
-    el("h3", { text: line.name }),
+    heading(level, line.name),
     fallbackNotice(line, locale),
     el("ul", { class: "badges", lang: locale },
       line.is_free ? el("li", { class: "badge", text: say(locale, "free") }) : null,
@@ -242,7 +252,7 @@ class BakenHelplines extends HTMLElement {
         ? await fetchJSON(this, `/api/v1/campaigns/${encodeURIComponent(campaign)}/?locale=${locale}`, { keep: true })
         : { helplines: draft === null ? [] : (draft.helplines || [draft]) };
       if (ticket !== this.ticket) return;
-      section.append(...(body.helplines || []).map((line) => helplineCard(line, locale)));
+      section.append(...(body.helplines || []).map((line) => helplineCard(line, locale, levelOf(this, 3))));
       setJSONLD(this, (body.helplines || []).map((line) => line.structured_data).filter(Boolean));
     } catch {
       if (ticket !== this.ticket) return;
@@ -265,13 +275,13 @@ function citationItem(citation) {
   return el("li", { lang: citation.locale }, title, citation.organisation ? ` — ${citation.organisation}` : "");
 }
 
-function questionItem(question, locale) {
+function questionItem(question, locale, level) {
   const answer = el("div", { class: "answer" });
   answer.innerHTML = question.answer?.html || ""; // sanitised by Baken (nh3) to the answer's feature set
   const details = el("details", { id: question.anchor },
     el("summary", { text: question.question }),
     answer);
-  if (question.helplines?.length) answer.append(...question.helplines.map((line) => helplineCard(line, locale)));
+  if (question.helplines?.length) answer.append(...question.helplines.map((line) => helplineCard(line, locale, level)));
   if (question.citations?.length) {
     answer.append(el("p", { class: "sources", text: `${say(locale, "sources")}:` }), el("ul", { class: "sources" }, question.citations.map(citationItem)));
   }
@@ -315,11 +325,11 @@ class BakenFaq extends HTMLElement {
         this.setAttribute("slug", translation.slug);
         this.setAttribute("locale", translation.locale);
       }),
-      el("h2", { text: body.title }),
+      heading(levelOf(this, 2), body.title),
       fallbackNotice(body, locale),
       body.sections.map((section) => el("section", {},
-        section.heading ? el("h3", { text: section.heading }) : null,
-        section.questions.map((question) => questionItem(question, locale)))));
+        section.heading ? heading(levelOf(this, 2) + 1, section.heading) : null,
+        section.questions.map((question) => questionItem(question, locale, levelOf(this, 2) + 2)))));
     root.replaceChildren(article);
     setJSONLD(this, body.structured_data);
     this.openFromHash();
