@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run worker test lint format serve install clean-db translations messages
+.PHONY: run worker test lint format serve install clean-db translations messages types
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# `make types`: the TypeScript declarations of the public objects, from the OpenAPI document
+# (api/embed/baken-api.d.ts; needs npm; tests/test_embed_module.py checks they are current).
+OPENAPI_TYPESCRIPT := openapi-typescript@7.13.0
+types: install
+	npx --yes $(OPENAPI_TYPESCRIPT) tests/snapshots/openapi.json -o api/embed/baken-api.d.ts
 
 clean-db:
 	rm -f db.sqlite3

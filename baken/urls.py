@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("api.urls")),
     path("embed/v1/baken.js", embed.module, name="embed-module"),
+    re_path(r"^embed/v1/(?P<name>baken(-api)?\.d\.ts)$", embed.declarations, name="embed-declarations"),
     path("", include(wagtail_urls)),
 ]
 

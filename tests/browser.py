@@ -218,37 +218,14 @@ def walk(context, base_url: str, username: str, password: str, steps, shot, *, f
 # --- axe-core, the accessibility checker, from the npm registry (cached per version) -------------
 
 AXE_VERSION = "4.14.1"
-AXE_CACHE = (
-    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "baken-tests" / f"axe-core-{AXE_VERSION}"
-)
 
 
 def axe_source() -> str:
     """axe-core's browser script (installed with npm into a cache the first time; a clear skip
     where npm or the registry cannot be had)."""
-    script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is not installed: cannot fetch axe-core for the accessibility check")
-        AXE_CACHE.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            [
-                npm,
-                "install",
-                "--prefix",
-                str(AXE_CACHE),
-                "--no-audit",
-                "--no-fund",
-                f"axe-core@{AXE_VERSION}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0 or not script.is_file():
-            pytest.skip(f"could not install axe-core {AXE_VERSION} with npm: {done.stderr[-500:]}")
-    return script.read_text(encoding="utf-8")
+    from tests.npm import package_file
+
+    return package_file("axe-core", AXE_VERSION, "axe.min.js").read_text(encoding="utf-8")
 
 
 def serious_accessibility_violations(page) -> list[dict]:

@@ -55,3 +55,57 @@ def test_make_run_registers_the_reference_page_as_a_channel(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("ensure_reference_channel", "--origin", "http://127.0.0.1:8001")
+
+
+OPENAPI_TYPESCRIPT_VERSION = "7.13.0"  # as in the Makefile's `make types`
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def test_the_typescript_declarations_are_generated_from_the_current_openapi_document(tmp_path):
+    import subprocess
+
+    from tests.npm import command
+
+    generator = command("openapi-typescript", OPENAPI_TYPESCRIPT_VERSION, "openapi-typescript")
+    fresh = tmp_path / "baken-api.d.ts"
+    subprocess.run(
+        [str(generator), str(REPOSITORY / "tests" / "snapshots" / "openapi.json"), "-o", str(fresh)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    committed = REPOSITORY / "api" / "embed" / "baken-api.d.ts"
+    assert fresh.read_text() == committed.read_text(), "run `make types` and commit api/embed/baken-api.d.ts"
+    assert f"openapi-typescript@{OPENAPI_TYPESCRIPT_VERSION}" in (REPOSITORY / "Makefile").read_text()
+
+
+def test_the_declarations_are_served_beside_the_module(client):
+    for name in ("baken.d.ts", "baken-api.d.ts"):
+        answer = client.get(f"/embed/v1/{name}")
+        assert answer.status_code == 200
+        assert answer["Content-Type"] == "application/typescript; charset=utf-8"
+        assert answer["Access-Control-Allow-Origin"] == "*"
+        assert answer.content == (REPOSITORY / "api" / "embed" / name).read_bytes()
+    assert client.get("/embed/v1/other.d.ts").status_code == 404
+
+
+def test_the_declarations_compile_with_typescript():
+    import subprocess
+
+    from tests.npm import command
+
+    tsc = command("typescript", "5.9.3", "tsc")
+    done = subprocess.run(
+        [
+            str(tsc),
+            "--noEmit",
+            "--strict",
+            "--lib",
+            "es2022,dom",
+            str(REPOSITORY / "api" / "embed" / "baken.d.ts"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

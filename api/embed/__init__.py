@@ -12,11 +12,19 @@ from functools import cache
 from pathlib import Path
 
 MODULE = Path(__file__).with_name("baken.js")
+# TypeScript declarations shipped beside the module: the elements (hand-written) and the public
+# objects (generated from the OpenAPI document by openapi-typescript: `make types`).
+DECLARATIONS = {name: Path(__file__).with_name(name) for name in ("baken.d.ts", "baken-api.d.ts")}
 
 
 @cache
 def module_bytes() -> bytes:
     return MODULE.read_bytes()
+
+
+@cache
+def declaration_bytes(name: str) -> bytes:
+    return DECLARATIONS[name].read_bytes()
 
 
 def integrity() -> str:
