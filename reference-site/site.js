@@ -13,7 +13,7 @@ for (const node of document.querySelectorAll("[data-text]")) node.textContent = 
 for (const link of document.querySelectorAll("#languages a")) {
   if (link.hreflang === lang) link.setAttribute("aria-current", "true");
 }
-for (const component of document.querySelectorAll("baken-helplines, baken-faq, baken-quick-exit")) {
+for (const component of document.querySelectorAll("baken-helplines, baken-faq, baken-quick-exit, baken-search")) {
   component.setAttribute("locale", lang);
 }
 document.querySelector("baken-faq")?.setAttribute("slug", SLUGS[lang]);

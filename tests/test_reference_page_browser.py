@@ -152,7 +152,7 @@ def test_the_reference_page_shows_baken_as_a_campaign_site_does(
             "(all) => all.map((a) => 'a ' + a.getAttribute('href'))"
         )
         reached = set()
-        for _ in range(80):
+        for _ in range(120):
             page.keyboard.press("Tab")
             reached.add(page.evaluate(FOCUSED))
         assert set(questions) <= reached, set(questions) - reached
@@ -249,3 +249,31 @@ def test_in_development_the_admin_previews_on_the_reference_page():
     )
     assert "BAKEN_PREVIEW_CLIENT_URLS=default=http://127.0.0.1:8124/" in dry_run.stdout
     assert "reference-site/serve.py --port 8124 --api http://127.0.0.1:8123" in dry_run.stdout
+
+
+def test_search_finds_an_answer_and_its_link_opens_the_question(
+    restore_migration_data, live_server, chromium_executable, site
+):
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0)
+    Channel.objects.create(name="Reference page", contact_email="web@example.org", allowed_origins=site)
+    with headless_chromium(chromium_executable) as browser:
+        context = new_context(browser, viewport={"width": 1280, "height": 900}, timeout_ms=TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(f"{site}/?lang=nl")
+        search = page.locator("baken-search")
+        search.get_by_label("Zoek in de vragen").fill("melden")
+        search.get_by_role("button", name="Zoeken").click()
+        expect(search.get_by_role("status")).to_have_text("1 antwoord(en) gevonden")
+        result = search.get_by_role("link", name="Wat als ik iets concreet te melden heb?")
+        expect(result).to_have_attribute("href", f"#{ANCHOR}")
+        expect(search.locator("li")).to_have_attribute("lang", "nl")
+        result.click()
+        expect(shadow(page, "baken-faq", f"details#{ANCHOR}")).to_have_attribute("open", "")
+        assert page.evaluate(FOCUSED) == f"summary#{ANCHOR}"
+        full_page_screenshot(page, ARTIFACTS / "desktop-search.png")
+        search.get_by_label("Zoek in de vragen").fill("zzzzqqq")
+        search.get_by_label("Zoek in de vragen").press("Enter")
+        expect(search.get_by_role("status")).to_have_text("Geen antwoorden gevonden.")
+        context.close()

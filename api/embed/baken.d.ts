@@ -33,6 +33,7 @@ interface BakenAttributes {
 
 export interface BakenFaqElement extends HTMLElement {}
 export interface BakenHelplinesElement extends HTMLElement {}
+export interface BakenSearchElement extends HTMLElement {}
 export interface BakenQuickExitElement extends HTMLElement {
   /** Replace the page with the neutral `href` and take it out of the history. */
   leave(): void;
@@ -40,6 +41,7 @@ export interface BakenQuickExitElement extends HTMLElement {
 
 export type BakenFaqAttributes = BakenAttributes & { slug: string };
 export type BakenHelplinesAttributes = BakenAttributes & { campaign: string; "fallback-number"?: string };
+export type BakenSearchAttributes = BakenAttributes & { "faq-url"?: string };
 export type BakenQuickExitAttributes = { href?: string; locale?: string };
 
 declare global {
@@ -47,6 +49,7 @@ declare global {
     "baken-faq": BakenFaqElement;
     "baken-helplines": BakenHelplinesElement;
     "baken-quick-exit": BakenQuickExitElement;
+    "baken-search": BakenSearchElement;
   }
   interface HTMLElementEventMap {
     /** A component finished rendering (bubbles). */

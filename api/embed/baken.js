@@ -1,4 +1,4 @@
-// Baken web components, v1: <baken-faq>, <baken-helplines>, <baken-quick-exit>.
+// Baken web components, v1: <baken-faq>, <baken-helplines>, <baken-search>, <baken-quick-exit>.
 //
 // One ES module, no framework, no build step: <script type="module" src=".../embed/v1/baken.js">.
 // Everything renders in shadow DOM with constructed style sheets, so it works under a strict
@@ -7,27 +7,33 @@
 // cannot be reached); no request goes anywhere but the Baken API named in `api`.
 //
 // heading-level: the level of the component's top headings (FAQ title: 2, help-line names: 3).
+// <baken-search faq-url="…#{anchor}">: a search form; results link to faq-url with {slug} and
+// {anchor} filled in (default "#{anchor}", for a page that also has the <baken-faq>).
 // Common attributes: api (the API's base URL, e.g. https://content.example.org), key (a channel
 // key, optional), locale (nl, fr, en, de; default: the page's <html lang>), preview-token (an
 // editor's preview: the draft from /api/v1/preview/ instead of the published object).
 
 const UI = {
-  nl: { free: "Gratis", anonymous: "Anoniem", open: "Nu open", closed: "Nu gesloten", opens: "Opent {t}",
+  nl: { search: "Zoek in de vragen", searchButton: "Zoeken", found: "{n} antwoord(en) gevonden", none: "Geen antwoorden gevonden.",
+        free: "Gratis", anonymous: "Anoniem", open: "Nu open", closed: "Nu gesloten", opens: "Opent {t}",
         always: "Dag en nacht bereikbaar", call: "Bel {v}", sms: "Sms {v}", mail: "Mail {v}", web: "Meld online",
         languages: "Talen", sources: "Bronnen", fallback: "Nog niet vertaald: dit is de {l} versie.",
         unavailable: "De informatie kan nu niet geladen worden.", exit: "Snel weg", exitHint: "of druk op Esc",
         choose: "Taal", helplines: "Hulplijnen" },
-  fr: { free: "Gratuit", anonymous: "Anonyme", open: "Ouvert maintenant", closed: "Fermé maintenant",
+  fr: { search: "Chercher dans les questions", searchButton: "Chercher", found: "{n} réponse(s) trouvée(s)", none: "Aucune réponse trouvée.",
+        free: "Gratuit", anonymous: "Anonyme", open: "Ouvert maintenant", closed: "Fermé maintenant",
         opens: "Ouvre {t}", always: "Joignable jour et nuit", call: "Appeler le {v}", sms: "SMS au {v}",
         mail: "Écrire à {v}", web: "Signaler en ligne", languages: "Langues", sources: "Sources",
         fallback: "Pas encore traduit : voici la version {l}.", unavailable: "Les informations ne peuvent pas être chargées.",
         exit: "Quitter vite", exitHint: "ou appuyez sur Échap", choose: "Langue", helplines: "Lignes d’aide" },
-  en: { free: "Free", anonymous: "Anonymous", open: "Open now", closed: "Closed now", opens: "Opens {t}",
+  en: { search: "Search the questions", searchButton: "Search", found: "{n} answer(s) found", none: "No answers found.",
+        free: "Free", anonymous: "Anonymous", open: "Open now", closed: "Closed now", opens: "Opens {t}",
         always: "Available day and night", call: "Call {v}", sms: "Text {v}", mail: "Email {v}", web: "Report online",
         languages: "Languages", sources: "Sources", fallback: "Not translated yet: this is the {l} version.",
         unavailable: "The information cannot be loaded right now.", exit: "Quick exit", exitHint: "or press Esc",
         choose: "Language", helplines: "Help-lines" },
-  de: { free: "Kostenlos", anonymous: "Anonym", open: "Jetzt geöffnet", closed: "Jetzt geschlossen", opens: "Öffnet {t}",
+  de: { search: "In den Fragen suchen", searchButton: "Suchen", found: "{n} Antwort(en) gefunden", none: "Keine Antworten gefunden.",
+        free: "Kostenlos", anonymous: "Anonym", open: "Jetzt geöffnet", closed: "Jetzt geschlossen", opens: "Öffnet {t}",
         always: "Tag und Nacht erreichbar", call: "{v} anrufen", sms: "SMS an {v}", mail: "E-Mail an {v}",
         web: "Online melden", languages: "Sprachen", sources: "Quellen",
         fallback: "Noch nicht übersetzt: dies ist die Fassung auf {l}.", unavailable: "Die Informationen können gerade nicht geladen werden.",
@@ -59,6 +65,10 @@ summary:focus-visible, a:focus-visible, button:focus-visible { outline: 3px soli
 .switch button[aria-pressed="true"] { background: var(--baken-accent, #005ea5); color: var(--baken-on-accent, #fff); }
 .exit { position: fixed; inset: auto 1rem 1rem auto; z-index: 2147483647; font: inherit; font-weight: 700; font-size: 1.1em;
   padding: .8rem 1.2rem; border: 0; border-radius: var(--baken-radius, .5rem); background: var(--baken-exit, #b00020); color: #fff; cursor: pointer; }
+form[role="search"] { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 0 0 .5rem; }
+form[role="search"] input { font: inherit; padding: .5rem; min-width: 12rem; flex: 1; border: 1px solid var(--baken-border, #767676); border-radius: .3rem; }
+form[role="search"] button { font: inherit; padding: .5rem 1rem; border: 0; border-radius: .3rem; background: var(--baken-accent, #005ea5); color: var(--baken-on-accent, #fff); cursor: pointer; }
+.results { padding-left: 1.25rem; }
 .exit small { display: block; font-weight: 400; font-size: .75em; }
 @media (prefers-reduced-motion: no-preference) { details[open] .answer { animation: reveal .15s ease-out; } }
 @keyframes reveal { from { opacity: 0; } to { opacity: 1; } }
@@ -348,6 +358,53 @@ class BakenFaq extends HTMLElement {
   }
 }
 
+// --- search ---------------------------------------------------------------------------------
+
+class BakenSearch extends HTMLElement {
+  static observedAttributes = ["locale"];
+
+  connectedCallback() {
+    if (!this.shadowRoot) this.attachShadow({ mode: "open" }).adoptedStyleSheets = styles();
+    this.render();
+  }
+
+  attributeChangedCallback() { if (this.shadowRoot) this.render(); }
+
+  render() {
+    const locale = pageLocale(this);
+    const input = el("input", { type: "search", id: "q", name: "q", required: true, minlength: "2", autocomplete: "off" });
+    const status = el("p", { class: "status", role: "status", "aria-live": "polite" });
+    const results = el("ol", { class: "results" });
+    const form = el("form", { role: "search", lang: locale },
+      el("label", { for: "q", text: say(locale, "search") }), " ", input, " ",
+      el("button", { type: "submit", text: say(locale, "searchButton") }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.search(input.value.trim(), locale, status, results);
+    });
+    this.shadowRoot.replaceChildren(form, status, results);
+  }
+
+  async search(query, locale, status, results) {
+    if (query.length < 2) return;
+    const ticket = (this.ticket = (this.ticket || 0) + 1);
+    let body;
+    try {
+      body = await fetchJSON(this, `/api/v1/search/?q=${encodeURIComponent(query)}&locale=${locale}`);
+    } catch {
+      if (ticket === this.ticket) status.textContent = say(locale, "unavailable");
+      return;
+    }
+    if (ticket !== this.ticket) return;
+    const template = this.getAttribute("faq-url") || "#{anchor}";
+    results.replaceChildren(...body.results.map((result) => el("li", { lang: result.faq.locale },
+      el("a", { href: template.replace("{slug}", encodeURIComponent(result.faq.slug)).replace("{anchor}", encodeURIComponent(result.anchor)),
+        text: result.question }),
+      result.excerpt ? el("p", { text: result.excerpt }) : null)));
+    status.textContent = body.results.length ? say(locale, "found", { n: body.count }) : say(locale, "none");
+  }
+}
+
 // --- quick exit -----------------------------------------------------------------------------
 
 class BakenQuickExit extends HTMLElement {
@@ -381,3 +438,4 @@ class BakenQuickExit extends HTMLElement {
 customElements.define("baken-helplines", BakenHelplines);
 customElements.define("baken-faq", BakenFaq);
 customElements.define("baken-quick-exit", BakenQuickExit);
+customElements.define("baken-search", BakenSearch);
