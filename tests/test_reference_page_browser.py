@@ -277,3 +277,48 @@ def test_search_finds_an_answer_and_its_link_opens_the_question(
         search.get_by_label("Zoek in de vragen").press("Enter")
         expect(search.get_by_role("status")).to_have_text("Geen antwoorden gevonden.")
         context.close()
+
+
+def test_a_closed_help_line_says_when_it_opens_in_the_visitors_own_time(
+    restore_migration_data, live_server, chromium_executable, site
+):
+    """The line's hours are in its own time zone (Europe/Brussels); a visitor in Tokyo reads the
+    next opening in Tokyo time, in the page's language."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from tests.content import ContentBuilder
+
+    brussels = ZoneInfo("Europe/Brussels")
+    today = dt.datetime.now(brussels)
+    weekday = (today.weekday() + 3) % 7  # three days on: closed now, whatever the hour
+    builder = ContentBuilder()
+    line = builder.helpline(
+        "weekline",
+        "Weeklijn",
+        points=[("phone", "116000", "Bel ons")],
+        hours=[(weekday, "03:00", "03:30")],
+        available_24_7=False,
+    )
+    builder.campaign("schat-je-schatje", helplines=[line])
+    Channel.objects.create(name="Reference page", contact_email="web@example.org", allowed_origins=site)
+    opens = dt.datetime.combine((today + dt.timedelta(days=3)).date(), dt.time(3, 0), tzinfo=brussels)
+    expected_instant = opens.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    with headless_chromium(chromium_executable) as browser:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Asia/Tokyo")
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(f"{site}/?lang=nl")
+        status = shadow(page, "baken-helplines", "article[data-slug='weekline'] p.status")
+        expect(status).to_have_attribute("data-opens-at", expected_instant)
+        in_tokyo = page.evaluate(
+            "(iso) => new Intl.DateTimeFormat('nl', {weekday: 'long', hour: '2-digit', minute: '2-digit'})"
+            ".format(new Date(iso))",
+            expected_instant,
+        )
+        assert in_tokyo.endswith(
+            opens.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+        )  # 11:00 in winter
+        expect(status).to_have_text(f"Nu gesloten · Opent {in_tokyo}")
+        context.close()

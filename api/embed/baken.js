@@ -179,25 +179,40 @@ function languageSwitch(element, object, locale, onChoose) {
 
 // --- help-lines --------------------------------------------------------------------------------
 
-function timeIn(zone, date = new Date()) {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false })
-    .formatToParts(date);
-  const get = (type) => parts.find((part) => part.type === type)?.value;
-  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday"));
-  return { weekday, minutes: Number(get("hour")) % 24 * 60 + Number(get("minute")) };
+const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+// The wall-clock date and time of `date` in `zone`.
+function wallClock(zone, date) {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", weekday: "long",
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(date);
+  const get = (type) => parts.find((part) => part.type === type).value;
+  return { year: Number(get("year")), month: Number(get("month")), day: Number(get("day")),
+    hour: Number(get("hour")), minute: Number(get("minute")), weekday: get("weekday").toLowerCase() };
 }
 
-function nextOpening(availability) {
-  // The next opening in the line's own time zone, as "weekday HH:MM" (only when closed now).
+// The instant at which it is `hh:mm` on the given date in `zone` (DST included).
+function instantIn(zone, year, month, day, hh, mm) {
+  const asUTC = Date.UTC(year, month - 1, day, hh, mm);
+  let guess = asUTC;
+  for (let i = 0; i < 2; i += 1) {
+    const wall = wallClock(zone, new Date(guess));
+    const offset = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute) - Math.floor(guess / 60000) * 60000;
+    guess = asUTC - offset;
+  }
+  return new Date(guess);
+}
+
+// The next moment the line opens (only asked when it is closed now), or null.
+function nextOpening(availability, now = new Date()) {
+  const zone = availability.time_zone || "Europe/Brussels";
   const hours = availability.opening_hours || [];
-  if (!hours.length) return null;
-  const now = timeIn(availability.time_zone || "Europe/Brussels");
   for (let ahead = 0; ahead < 8; ahead += 1) {
-    const day = (now.weekday + ahead) % 7;
-    const candidates = hours.filter((h) => h.weekday === day).map((h) => h.opens).sort();
-    for (const opens of candidates) {
-      const [h, m] = opens.split(":").map(Number);
-      if (ahead > 0 || h * 60 + m > now.minutes) return { ahead, opens: opens.slice(0, 5) };
+    const wall = wallClock(zone, new Date(now.getTime() + ahead * 86400000));
+    const opens = hours.filter((h) => h.day === wall.weekday).map((h) => h.opens).sort();
+    for (const time of opens) {
+      const [hh, mm] = time.split(":").map(Number);
+      const instant = instantIn(zone, wall.year, wall.month, wall.day, hh, mm);
+      if (instant > now) return instant;
     }
   }
   return null;
@@ -221,10 +236,13 @@ function levelOf(element, fallback) {
 }
 
 function helplineCard(line, locale, level = 3) {
-  const status = line.availability?.always_open
-    ? say(locale, "always")
+  const always = line.availability?.always_open;
+  // When it opens next, shown in the visitor's own time zone and language.
+  const next = always || line.open_now ? null : nextOpening(line.availability || {});
+  const when = next && new Intl.DateTimeFormat(locale, { weekday: "long", hour: "2-digit", minute: "2-digit" }).format(next);
+  const status = always ? say(locale, "always")
     : line.open_now ? say(locale, "open")
-      : (() => { const next = nextOpening(line.availability || {}); return next ? `${say(locale, "closed")} · ${say(locale, "opens", { t: next.opens })}` : say(locale, "closed"); })();
+      : when ? `${say(locale, "closed")} · ${say(locale, "opens", { t: when })}` : say(locale, "closed");
   // The object carries the language it was served in; the component's own words carry theirs.
   return el("article", { class: "card", lang: line.locale, "data-slug": line.slug, "data-locale": line.locale },
     heading(level, line.name),
@@ -232,7 +250,7 @@ function helplineCard(line, locale, level = 3) {
     el("ul", { class: "badges", lang: locale },
       line.is_free ? el("li", { class: "badge", text: say(locale, "free") }) : null,
       line.anonymous_possible ? el("li", { class: "badge", text: say(locale, "anonymous") }) : null),
-    el("p", { class: "status", lang: locale, text: status }),
+    el("p", { class: "status", lang: locale, "data-opens-at": next ? next.toISOString() : null, text: status }),
     line.description ? el("p", { text: line.description }) : null,
     el("div", { class: "actions", lang: locale }, (line.contact_points || []).filter((p) => p.href).map((p) => actionFor(p, locale))),
     line.languages?.length ? el("p", { class: "languages", lang: locale, text: `${say(locale, "languages")}: ${line.languages.map((l) => LANGUAGE_NAMES[l] || l).join(", ")}` }) : null);
