@@ -9,6 +9,7 @@ live Baken server with the demo content:
 * keyboard only: Tab reaches every question and every help-line action;
 * Quick exit (Escape) replaces the page, and Back does not return to it;
 * with the API unreachable, the help-lines still show (the last good data);
+* FAQPage and ContactPoint JSON-LD beside the components; no cookies, no request to any third party;
 * axe-core finds no serious or critical accessibility violation, in Dutch and in French;
 * no Content-Security-Policy violation and no console error.
 
@@ -88,6 +89,7 @@ def test_the_reference_page_shows_baken_as_a_campaign_site_does(
     Channel.objects.create(name="Reference page", contact_email="web@example.org", allowed_origins=site)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
+    requested: list[str] = []
 
     with headless_chromium(chromium_executable) as browser:
         for name, viewport in (
@@ -101,6 +103,7 @@ def test_the_reference_page_shows_baken_as_a_campaign_site_does(
                 lambda message: message.type in ("error", "warning") and problems.append(message.text),
             )
             page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("request", lambda request: requested.append(request.url))
 
             page.goto(f"{site}/?lang=nl")
             faq = shadow(page, "baken-faq", "article.faq")
@@ -115,6 +118,16 @@ def test_the_reference_page_shows_baken_as_a_campaign_site_does(
             expect(line.locator(".badge")).to_have_text(["Gratis", "Anoniem"])
             full_page_screenshot(page, ARTIFACTS / f"{name}-nl.png")
             assert serious_accessibility_violations(page) == []
+            # Structured data for search engines, beside each component in the page.
+            expect(page.locator("baken-faq > script[type='application/ld+json']")).to_have_count(1)
+            assert '"@type":"FAQPage"' in page.locator("baken-faq > script").text_content()
+            assert "ContactPoint" in page.locator("baken-helplines > script").text_content()
+            # Private: no cookies, no third-party requests.
+            assert context.cookies() == []
+            assert {url.split("/")[2] for url in requested} <= {
+                site.split("/")[2],
+                live_server.url.split("/")[2],
+            }
 
             page.goto(f"{site}/?lang=fr")
             expect(faq).to_have_attribute("lang", "fr")
