@@ -335,3 +335,41 @@ def test_a_closed_help_line_says_when_it_opens_in_the_visitors_own_time(
         )  # 11:00 in winter
         expect(status).to_have_text(f"Nu gesloten · Opent {in_tokyo}")
         context.close()
+
+
+def test_the_admins_campaign_site_preview_shows_the_draft_on_the_reference_page(
+    restore_migration_data, live_server, chromium_executable, site, settings
+):
+    """In the real admin: an editor changes an FAQ page's title, opens the preview panel in
+    "Campaign site" mode, and sees the draft rendered by the components on the reference page
+    (the panel frames Baken's preview page, which frames the campaign site with a token)."""
+    import copy
+
+    from django.core.management import call_command
+
+    from cms.pages.models import FAQPage
+    from tests.browser import log_in
+    from tests.users import PASSWORD, make_user, prefer_language
+
+    settings.BAKEN_PREVIEW_CLIENT_URLS = {"default": f"{site}/"}
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["frame-src"] = ["'self'", site]
+    settings.CONTENT_SECURITY_POLICY = policy
+    call_command("load_demo_content", verbosity=0)
+    Channel.objects.create(name="Reference page", contact_email="web@example.org", allowed_origins=site)
+    prefer_language(make_user("ada", superuser=True), "en")
+    faq = FAQPage.objects.get(slug="veelgestelde-vragen", locale__language_code="nl")
+
+    with headless_chromium(chromium_executable) as browser:
+        context = new_context(browser, viewport={"width": 1400, "height": 900}, timeout_ms=TIMEOUT_MS)
+        page = log_in(context, live_server.url, "ada", PASSWORD)
+        page.goto(f"{live_server.url}/admin/pages/{faq.pk}/edit/")
+        page.locator("#id_title").fill("Veelgestelde vragen (ontwerp)")
+        page.locator("[data-side-panel-toggle='preview']").click()
+        expect(page.locator("#id_preview_mode")).to_have_value("")  # "Campaign site", the default
+        campaign_site = page.frame_locator("#w-preview-iframe").frame_locator("iframe")
+        expect(campaign_site.locator("baken-faq").locator("article.faq h2")).to_have_text(
+            "Veelgestelde vragen (ontwerp)"
+        )
+        full_page_screenshot(page, ARTIFACTS / "admin-preview.png")
+        context.close()
