@@ -4,6 +4,7 @@ live Baken server with the demo content:
 
 * the seed FAQ renders in Dutch with ``lang="nl"``, French in French; German shows the Dutch
   fallback tagged ``lang="nl"`` and marked as not translated;
+* a second visit revalidates with ``If-None-Match``;
 * a ``#anchor`` deep link opens and focuses that question;
 * the 116000 help-line has its ``tel:`` action;
 * keyboard only: Tab reaches every question and every help-line action;
@@ -173,6 +174,11 @@ def test_the_reference_page_shows_baken_as_a_campaign_site_does(
         page.keyboard.press("Shift+Tab")
 
         assert problems == []  # no CSP violation, console error or failed load up to here
+
+        # Revalidation: a second visit asks with the ETag it has (If-None-Match).
+        with page.expect_request(lambda request: "/api/v1/campaigns/" in request.url) as revisit:
+            page.reload()
+        assert revisit.value.headers.get("if-none-match", "").startswith(('"', 'W/"'))
 
         # The API unreachable: the help-lines this browser saw last still show (the aborted
         # requests are logged as failed loads, as they should be).
