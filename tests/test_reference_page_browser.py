@@ -379,3 +379,26 @@ def test_the_admins_campaign_site_preview_shows_the_draft_on_the_reference_page(
         )
         full_page_screenshot(page, ARTIFACTS / "admin-preview.png")
         context.close()
+
+
+def test_a_campaigns_faq_pages_without_a_slug(restore_migration_data, live_server, chromium_executable, site):
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0)
+    Channel.objects.create(name="Reference page", contact_email="web@example.org", allowed_origins=site)
+    with headless_chromium(chromium_executable) as browser:
+        context = new_context(browser, viewport={"width": 1280, "height": 900}, timeout_ms=TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(f"{site}/?lang=fr")
+        expect(shadow(page, "baken-faq", "article.faq h2")).to_have_text("Questions fréquentes")
+        page.evaluate(
+            """() => { const faq = document.querySelector('baken-faq');
+                       faq.removeAttribute('slug'); faq.setAttribute('campaign', 'schat-je-schatje'); }"""
+        )
+        articles = shadow(page, "baken-faq", "article.faq")
+        expect(articles).to_have_count(1)
+        expect(articles).to_have_attribute("data-slug", "questions-frequentes")
+        expect(articles).to_have_attribute("lang", "fr")
+        expect(articles.locator("h2")).to_have_text("Questions fréquentes")
+        assert shadow(page, "baken-faq", "nav.switch").count() == 0  # the site switches languages
+        context.close()

@@ -39,7 +39,8 @@ export interface BakenQuickExitElement extends HTMLElement {
   leave(): void;
 }
 
-export type BakenFaqAttributes = BakenAttributes & { slug: string };
+/** One FAQ page (`slug`) or every FAQ page of a campaign (`campaign`). */
+export type BakenFaqAttributes = BakenAttributes & ({ slug: string } | { campaign: string });
 export type BakenHelplinesAttributes = BakenAttributes & { campaign: string; "fallback-number"?: string };
 export type BakenSearchAttributes = BakenAttributes & { "faq-url"?: string };
 export type BakenQuickExitAttributes = { href?: string; locale?: string };

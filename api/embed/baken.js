@@ -6,6 +6,7 @@
 // thing kept in the browser is the last good help-line data (public content, for when the API
 // cannot be reached); no request goes anywhere but the Baken API named in `api`.
 //
+// <baken-faq slug="…"> shows one FAQ page; <baken-faq campaign="…"> every FAQ page of a campaign.
 // heading-level: the level of the component's top headings (FAQ title: 2, help-line names: 3).
 // <baken-search faq-url="…#{anchor}">: a search form; results link to faq-url with {slug} and
 // {anchor} filled in (default "#{anchor}", for a page that also has the <baken-faq>).
@@ -317,7 +318,7 @@ function questionItem(question, locale, level) {
 }
 
 class BakenFaq extends HTMLElement {
-  static observedAttributes = ["slug", "locale", "api", "preview-token"];
+  static observedAttributes = ["slug", "campaign", "locale", "api", "preview-token"];
 
   connectedCallback() {
     if (!this.shadowRoot) {
@@ -332,36 +333,50 @@ class BakenFaq extends HTMLElement {
 
   attributeChangedCallback() { if (this.shadowRoot) this.render(); }
 
+  // The FAQ pages to show: the draft being previewed, the page named by `slug`, or (without a
+  // slug) every FAQ page of the `campaign`.
+  async pages(locale) {
+    const draft = await previewData(this, ["faqpage"]);
+    if (draft !== undefined) return draft === null ? [] : [draft];
+    const slug = this.getAttribute("slug");
+    if (slug) return [await fetchJSON(this, `/api/v1/faqs/${encodeURIComponent(slug)}/?locale=${locale}`)];
+    const campaign = await fetchJSON(this, `/api/v1/campaigns/${encodeURIComponent(this.getAttribute("campaign"))}/?locale=${locale}`);
+    return Promise.all((campaign.faqs || []).map((faq) =>
+      fetchJSON(this, `/api/v1/faqs/${encodeURIComponent(faq.slug)}/?locale=${faq.locale}`)));
+  }
+
   async render() {
     const locale = pageLocale(this);
-    const slug = this.getAttribute("slug");
     const root = this.shadowRoot;
     const ticket = (this.ticket = (this.ticket || 0) + 1); // only the latest render may show
-    let body;
+    let pages;
     try {
-      const draft = await previewData(this, ["faqpage"]);
-      if (draft === null) { root.replaceChildren(); return; } // previewing something else
-      body = draft || await fetchJSON(this, `/api/v1/faqs/${encodeURIComponent(slug)}/?locale=${locale}`);
+      pages = await this.pages(locale);
     } catch {
       if (ticket !== this.ticket) return;
       root.replaceChildren(el("p", { class: "notice", role: "status", lang: locale, text: say(locale, "unavailable") }));
       return;
     }
     if (ticket !== this.ticket) return;
-    const article = el("article", { class: "faq", lang: body.locale, "data-locale": body.locale, "data-fallback": body.is_fallback ? "true" : null },
-      languageSwitch(this, body, locale, (translation) => {
-        this.setAttribute("slug", translation.slug);
-        this.setAttribute("locale", translation.locale);
-      }),
-      heading(levelOf(this, 2), body.title),
-      fallbackNotice(body, locale),
-      body.sections.map((section) => el("section", {},
-        section.heading ? heading(levelOf(this, 2) + 1, section.heading) : null,
-        section.questions.map((question) => questionItem(question, locale, levelOf(this, 2) + 2)))));
-    root.replaceChildren(article);
-    setJSONLD(this, body.structured_data);
+    const single = pages.length === 1 && this.hasAttribute("slug");
+    root.replaceChildren(...pages.map((body) => this.article(body, locale, single)));
+    setJSONLD(this, pages.length === 1 ? pages[0].structured_data : pages.map((body) => body.structured_data));
     this.openFromHash();
     this.dispatchEvent(new CustomEvent("baken:rendered", { bubbles: true }));
+  }
+
+  article(body, locale, withSwitch) {
+    const level = levelOf(this, 2);
+    return el("article", { class: "faq", lang: body.locale, "data-locale": body.locale, "data-slug": body.slug, "data-fallback": body.is_fallback ? "true" : null },
+      withSwitch ? languageSwitch(this, body, locale, (translation) => {
+        this.setAttribute("slug", translation.slug);
+        this.setAttribute("locale", translation.locale);
+      }) : null,
+      heading(level, body.title),
+      fallbackNotice(body, locale),
+      body.sections.map((section) => el("section", {},
+        section.heading ? heading(level + 1, section.heading) : null,
+        section.questions.map((question) => questionItem(question, locale, level + 2)))));
   }
 
   openFromHash() {
