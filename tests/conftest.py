@@ -165,6 +165,18 @@ def translated(content) -> dict:
     return {"tree": tree, "faq": tree.faq, "faq_fr": faq_fr, "helpline": helpline, "helpline_fr": helpline_fr}
 
 
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def receiver(tmp_path):
+    """A webhook receiver in its own process (tests/webhook_receiver.py, tests/servers.py)."""
+    from tests.servers import webhook_receiver
+
+    with webhook_receiver(tmp_path) as running:
+        yield running
+
+
 # --- real-browser tests -------------------------------------------------------------------
 
 

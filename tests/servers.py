@@ -169,3 +169,39 @@ def deployed(kind: str, tmp_path: Path, *, serve: bool = True, **extra_env: str)
 
             with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as server:
                 server.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+# --- a webhook receiver in its own process (tests/webhook_receiver.py) ----------------------------
+
+RECEIVER = Path(__file__).with_name("webhook_receiver.py")
+
+
+class Receiver:
+    """A running receiver: its base URL and what it was sent (one record per request)."""
+
+    def __init__(self, port: int, log: Path):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = log
+
+    def records(self) -> list[dict]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text().splitlines()]
+
+
+@contextlib.contextmanager
+def webhook_receiver(folder: Path, *tls: Path):
+    """Start a receiver that logs to ``folder``; with ``tls`` (certificate, key) it speaks HTTPS."""
+    port = free_port()
+    log = folder / "received.jsonl"
+    process = subprocess.Popen([sys.executable, str(RECEIVER), str(port), str(log), *map(str, tls)])
+    try:
+        for _ in range(200):
+            if reachable(port):
+                break
+            time.sleep(0.05)
+        yield Receiver(port, log)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -15,7 +15,6 @@ import urllib.request
 import pytest
 
 from tests.servers import REPOSITORY, free_port, get, reachable
-from tests.test_webhooks import RECEIVER, Receiver
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -55,8 +54,8 @@ def group_members(pgid: int) -> list[str]:
     return [line for line in listed.splitlines() if line.split(None, 1)[0] == str(pgid)]
 
 
-def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path):
-    port, receiver_port = free_port_pair(), free_port()
+def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path, receiver):
+    port = free_port_pair()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -64,9 +63,6 @@ def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path):
         "DJANGO_SETTINGS_MODULE": "baken.settings.dev",
     }
     env.pop("REDIS_URL", None)
-    receiver = subprocess.Popen(
-        [sys.executable, str(RECEIVER), str(receiver_port), str(tmp_path / "got.jsonl")]
-    )
     log = (tmp_path / "make-run.log").open("wb")
     run = subprocess.Popen(
         ["make", "run", f"PORT={port}"],
@@ -102,16 +98,16 @@ def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path):
                 [sys.executable, "manage.py", "shell", "-v0", "-c", code], cwd=REPOSITORY, env=env, check=True
             )
 
-        shell(REGISTER.format(url=f"http://127.0.0.1:{receiver_port}/ok"))
+        shell(REGISTER.format(url=f"{receiver.base}/ok"))
         time.sleep(2)  # the worker's next rounds learn the state before the change
         shell(RENUMBER)
-        got = Receiver(receiver_port, tmp_path / "got.jsonl")
         for _ in range(150):
-            if got.records():
+            if receiver.records():
                 break
             time.sleep(0.2)
         types = {
-            (json.loads(r["body"])["type"], json.loads(r["body"])["data"]["locale"]) for r in got.records()
+            (json.loads(r["body"])["type"], json.loads(r["body"])["data"]["locale"])
+            for r in receiver.records()
         }
         assert ("helpline.contact_changed", "nl") in types
         members = group_members(run.pid)
@@ -120,8 +116,6 @@ def test_make_run_serves_and_runs_the_webhook_worker_until_stopped(tmp_path):
     finally:
         os.killpg(run.pid, signal.SIGINT)
         run.wait(timeout=30)
-        receiver.terminate()
-        receiver.wait(timeout=10)
     for _ in range(50):
         if not group_members(run.pid):
             break

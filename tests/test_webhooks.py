@@ -7,9 +7,6 @@ import datetime as dt
 import json
 import random
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -32,34 +29,7 @@ from cms.webhooks.models import (
     WebhookMessage,
 )
 from tests.content import publish
-from tests.servers import free_port, reachable
-
-RECEIVER = Path(__file__).with_name("webhook_receiver.py")
-
-
-class Receiver:
-    def __init__(self, port: int, log: Path):
-        self.base = f"http://127.0.0.1:{port}"
-        self.log = log
-
-    def records(self) -> list[dict]:
-        if not self.log.exists():
-            return []
-        return [json.loads(line) for line in self.log.read_text().splitlines()]
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    port = free_port()
-    log = tmp_path / "received.jsonl"
-    process = subprocess.Popen([sys.executable, str(RECEIVER), str(port), str(log)])
-    for _ in range(100):
-        if reachable(port):
-            break
-        time.sleep(0.05)
-    yield Receiver(port, log)
-    process.terminate()
-    process.wait(timeout=10)
+from tests.servers import webhook_receiver
 
 
 @pytest.fixture
@@ -507,18 +477,8 @@ def tls_receiver(tmp_path):
         check=True,
         capture_output=True,
     )
-    port = free_port()
-    log = tmp_path / "received.jsonl"
-    process = subprocess.Popen(
-        [sys.executable, str(RECEIVER), str(port), str(log), str(certificate), str(key)]
-    )
-    for _ in range(100):
-        if reachable(port):
-            break
-        time.sleep(0.05)
-    yield port, certificate, Receiver(port, log)
-    process.terminate()
-    process.wait(timeout=10)
+    with webhook_receiver(tmp_path, certificate, key) as running:
+        yield running.port, certificate, running
 
 
 def test_https_checks_the_certificate_for_the_urls_name_at_the_checked_address(tls_receiver, monkeypatch):

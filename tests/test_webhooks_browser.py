@@ -6,9 +6,6 @@ runs in the test process (the worker's own functions; tests/test_webhooks_proces
 worker as a process). Screenshots go to test-artifacts/webhooks/ (git-ignored).
 """
 
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,8 +16,6 @@ from cms.channels.models import Channel
 from cms.webhooks import delivery
 from cms.webhooks.dispatch import dispatch
 from tests.browser import full_page_screenshot, headless_chromium, log_in, new_context
-from tests.servers import free_port, reachable
-from tests.test_webhooks import RECEIVER, Receiver
 from tests.users import PASSWORD, make_user, prefer_language
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -35,19 +30,6 @@ def outside_the_browser_loop(work):
     one, where Django refuses synchronous queries."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(work).result()
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(RECEIVER), str(port), str(tmp_path / "got.jsonl")])
-    for _ in range(100):
-        if reachable(port):
-            break
-        time.sleep(0.05)
-    yield Receiver(port, tmp_path / "got.jsonl")
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def test_an_administrator_adds_a_webhook_and_redelivers_an_event(

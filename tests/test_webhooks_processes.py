@@ -20,7 +20,6 @@ import pytest
 from standardwebhooks import Webhook
 
 from tests.servers import KINDS, REPOSITORY, Deployment, deployed
-from tests.test_webhooks import RECEIVER, Receiver, free_port, reachable
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -79,17 +78,6 @@ def deployment(request, tmp_path):
         request.param, tmp_path, serve=False, BAKEN_WEBHOOKS_CLAIM_SECONDS=str(CLAIM_SECONDS)
     ) as built:
         yield built
-
-
-@pytest.fixture
-def receiver(tmp_path):
-    port = free_port()
-    log = tmp_path / "received.jsonl"
-    process = subprocess.Popen([sys.executable, str(RECEIVER), str(port), str(log)])
-    wait_for(lambda: reachable(port), seconds=10, what="the receiver")
-    yield Receiver(port, log)
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def start_worker(deployment: Deployment) -> subprocess.Popen:
