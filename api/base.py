@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import urlencode
+from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.parsers import BaseParser
@@ -55,6 +56,62 @@ class PublicContentNegotiation(DefaultContentNegotiation):
         DEFAULTS,
         IMPORT_STRINGS,
     )
+
+
+class QualityContentNegotiation(PublicContentNegotiation):
+    """For views with more than one representation (citations: JSON and CSL-JSON): the renderer
+    with the highest quality (``q``) in Accept, the most specific matching range deciding each
+    renderer's quality (RFC 9110, 12.5.1); on a tie the view's first renderer. DRF's own
+    negotiation ignores ``q``, so ``csl+json, application/json;q=0.5`` would get JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        accept = request.headers.get("accept")
+        if accept is None:
+            return renderers[0], renderers[0].media_type
+        ranges = [_media_range(part) for part in accept.split(",") if part.strip()]
+        best, best_quality = None, 0.0
+        for renderer in renderers:
+            quality = _quality(renderer.media_type, ranges)
+            if quality > best_quality:
+                best, best_quality = renderer, quality
+        if best is None:
+            raise exceptions.NotAcceptable(available_renderers=renderers)
+        return best, best.media_type
+
+
+def _media_range(part: str) -> tuple[str, float]:
+    media_range, *parameters = (piece.strip() for piece in part.split(";"))
+    quality = 1.0
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                quality = min(max(float(value), 0.0), 1.0)
+            except ValueError:
+                quality = 0.0
+    return media_range.lower(), quality
+
+
+def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
+    """The quality Accept gives ``media_type``: that of the most specific range matching it."""
+    main_type = media_type.split("/")[0]
+    by_specificity: dict[int, float | None] = {2: None, 1: None, 0: None}
+    for media_range, quality in ranges:
+        if media_range == media_type:
+            specificity = 2
+        elif media_range == f"{main_type}/*":
+            specificity = 1
+        elif media_range == "*/*":
+            specificity = 0
+        else:
+            continue
+        current = by_specificity[specificity]
+        by_specificity[specificity] = quality if current is None else max(current, quality)
+    for specificity in (2, 1, 0):
+        found = by_specificity[specificity]
+        if found is not None:
+            return found
+    return 0.0
 
 
 class _AcceptOnly:

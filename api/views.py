@@ -24,7 +24,14 @@ from api import (
     scheduling,
     selectors,
 )
-from api.base import PublicAPIBehaviour, PublicAPIView, PublicLinks, absolute_url
+from api.base import (
+    PublicAPIBehaviour,
+    PublicAPIView,
+    PublicJSONRenderer,
+    PublicLinks,
+    QualityContentNegotiation,
+    absolute_url,
+)
 from api.contract import represent, represent_many
 from api.errors import problem_response
 from api.languages import choose_language, content_languages, fallback_chain
@@ -44,7 +51,7 @@ from api.serializers import (
 from cms.pages.models import FAQPage
 from cms.snippets.models import HelpLine, SourceCitation
 
-CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
+CSL_MEDIA_TYPE = csl.CSL_MEDIA_TYPE
 _CSL_DATE = {"type": "object", "properties": {"date-parts": {"type": "array", "items": {"type": "array"}}}}
 _CSL_NAME = {
     "type": "object",
@@ -60,7 +67,11 @@ CSL_SCHEMA = {
             "id": {"type": "string"},
             "type": {"type": "string", "enum": sorted(set(csl.CSL_TYPES.values()))},
             "title": {"type": "string"},
-            "language": {"type": "string"},
+            "language": {"type": "string", "description": "The language of `title` (BCP 47)."},
+            "original-title": {
+                "type": "string",
+                "description": "The source's title in its own language, when `title` is a translation.",
+            },
             "author": {"type": "array", "items": _CSL_NAME},
             "publisher": {"type": "string"},
             "URL": {"type": "string"},
@@ -70,6 +81,13 @@ CSL_SCHEMA = {
         },
     },
 }
+
+
+class CSLRenderer(PublicJSONRenderer):
+    """CSL-JSON for a client whose ``Accept`` prefers it (the citations endpoints only)."""
+
+    media_type = CSL_MEDIA_TYPE
+    format = "csl"
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -420,10 +438,16 @@ class HelpLineViewSet(PublicAPIMixin, viewsets.ViewSet):
 
 @extend_schema(tags=["citations"])
 class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
+    """Citations as Baken's JSON or as CSL-JSON: by ``?format=csl``, or by ``Accept`` naming
+    the CSL media type (JSON when it allows both equally; the response cache never answers a
+    request whose Accept names CSL, api.response_cache.middleware)."""
+
     cache_families = ("citations", "pages")
     lookup_value_regex = r"[0-9]+"
     params_class = params.CitationParams
     list_params_class = params.CitationListParams
+    renderer_classes = [PublicJSONRenderer, CSLRenderer]
+    content_negotiation_class = QualityContentNegotiation
 
     @extend_schema(
         operation_id="citations_list",
@@ -435,7 +459,8 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         },
     )
     def list(self, request):
-        """Source citations; ``?format=csl`` gives a CSL-JSON array of the same page of results."""
+        """Source citations; ``?format=csl`` (or ``Accept: application/vnd.citationstyles.csl+json``)
+        gives a CSL-JSON array of the same page of results."""
         citations = selectors.resolved_snippets(
             model=SourceCitation,
             visibility=self.visibility,
@@ -445,7 +470,7 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         )
         page = self.page(len(citations))
         presented = presenters.citations(page.slice(citations), visibility=self.visibility)
-        if self.params["format"] == "csl":
+        if self._wants_csl(request):
             return self._csl(presented)
         return page.response(represent_many(CitationSerializer, presented))
 
@@ -467,16 +492,34 @@ class CitationViewSet(PublicAPIMixin, viewsets.ViewSet):
         if not found:
             raise Http404
         presented = presenters.citations(found, visibility=self.visibility)
-        if self.params["format"] == "csl":
+        if self._wants_csl(request):
             return self._csl(presented)
         return Response(represent(CitationSerializer, presented[0]))
+
+    def _wants_csl(self, request) -> bool:
+        return self.params["format"] == "csl" or request.accepted_renderer.media_type == CSL_MEDIA_TYPE
 
     def _csl(self, citations):
         self.served_languages = content_languages(
             [{"locale": citation.served.locale, "is_fallback": None} for citation in citations],
             requested=self.requested,
         )
-        return Response([csl.to_csl(citation) for citation in citations], content_type=CSL_MEDIA_TYPE)
+        originals = selectors.titles_in_source_language(
+            citations=[citation.obj for citation in citations], visibility=self.visibility
+        )
+        items = [
+            csl.to_csl(citation, original_title=originals.get(citation.obj.translation_key))
+            for citation in citations
+        ]
+        return Response(items, content_type=CSL_MEDIA_TYPE)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # The body depends on Accept here (CSL-JSON or JSON), for every cache on the way.
+        vary = [value.strip() for value in response.get("Vary", "").split(",") if value.strip()]
+        if "Accept" not in vary:
+            response["Vary"] = ", ".join([*vary, "Accept"])
+        return response
 
 
 class PreviewParams(serializers.Serializer):

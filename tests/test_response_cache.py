@@ -316,6 +316,22 @@ def test_entries_are_keyed_by_served_language_and_query(client, response_cache, 
     assert client.get("/api/v1/helplines/?limit=abc").status_code == 400
 
 
+def test_a_cached_json_citation_list_is_never_the_answer_to_an_accept_naming_csl(
+    client, response_cache, live_content
+):
+    csl_type = "application/vnd.citationstyles.csl+json"
+    first = client.get("/api/v1/citations/")
+    assert client.get("/api/v1/citations/")["Content-Type"] == "application/json"  # a hit
+    for accept in (csl_type, f"{csl_type}, application/json;q=0.5", f"{csl_type};q=1, */*;q=0.1"):
+        answer = client.get("/api/v1/citations/", HTTP_ACCEPT=accept)
+        assert (answer.status_code, answer["Content-Type"]) == (200, csl_type), accept
+        assert answer.json()[0]["title"] == "Lanzarote-verdrag"
+    # And the JSON entry is still what JSON clients get, with the Vary a CDN needs.
+    again = client.get("/api/v1/citations/", HTTP_ACCEPT="application/json")
+    assert again.content == first.content
+    assert "Accept" in [value.strip() for value in again["Vary"].split(",")]
+
+
 def test_an_unreachable_cache_falls_back_to_the_database(client, settings, live_content):
     settings.CACHES = {
         "default": {

@@ -26,9 +26,15 @@ def _disallowed_host(request, error: DisallowedHost) -> HttpResponse:
 EXCLUDED = ("/api/v1/preview/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/changes/")
 
 
+# An Accept naming CSL-JSON may be answered with it (api.views.CitationViewSet): never from an
+# entry built for JSON. Rare enough that such requests simply go to the view.
+CSL_IN_ACCEPT = "citationstyles"
+
+
 def looks_up(request) -> bool:
     """Whether the cache looks this request up (once its host is validated): a GET or HEAD of a
-    public endpoint, accepting JSON, with the response cache on."""
+    public endpoint, accepting JSON and not naming another representation, with the response
+    cache on."""
     from api.base import accepts_json
 
     return (
@@ -37,6 +43,7 @@ def looks_up(request) -> bool:
         and request.path.startswith("/api/v1/")
         and not request.path.startswith(EXCLUDED)
         and accepts_json(request)
+        and CSL_IN_ACCEPT not in request.META.get("HTTP_ACCEPT", "").lower()
     )
 
 

@@ -27,6 +27,7 @@ from api.selectors.snippets import (
     citations_by_source_pk,
     helplines_by_source_pk,
     resolved_snippets,
+    titles_in_source_language,
     visible_snippets,
 )
 from api.selectors.translations import (
@@ -63,6 +64,7 @@ __all__ = [
     "resolved_snippets",
     "serve",
     "source_times",
+    "titles_in_source_language",
     "translation_outdated",
     "visible_pages",
     "visible_snippets",

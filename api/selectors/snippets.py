@@ -64,6 +64,24 @@ def _sort_value(value):
     return (value is None, value.casefold() if isinstance(value, str) else value)
 
 
+def titles_in_source_language(*, citations: Sequence[SourceCitation], visibility: Visibility) -> dict:
+    """translation_key → the live title of each citation's translation in its source's own language
+    (``language``), where Baken has that locale and that translation is live. One query."""
+    wanted = {
+        citation.translation_key: citation.language.split("-")[0].lower()
+        for citation in citations
+        if citation.language
+    }
+    if not wanted:
+        return {}
+    rows = (
+        visible_snippets(model=SourceCitation, visibility=visibility)
+        .filter(translation_key__in=list(wanted), locale__language_code__in=set(wanted.values()))
+        .values_list("translation_key", "locale__language_code", "title")
+    )
+    return {key: title for key, language, title in rows if wanted.get(key) == language}
+
+
 def helplines_by_source_pk(
     *, source_pks: Iterable[int], visibility: Visibility, chain: Sequence[str], requested: str
 ) -> dict[int, Chosen[HelpLine]]:

@@ -273,8 +273,18 @@ class Api:
     def __init__(self, client):
         self.client = client
 
-    def get(self, path: str, params=None, *, accept_language: str | None = None, **query):
+    def get(
+        self,
+        path: str,
+        params=None,
+        *,
+        accept_language: str | None = None,
+        accept: str | None = None,
+        **query,
+    ):
         headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language is not None else {}
+        if accept is not None:
+            headers["HTTP_ACCEPT"] = accept
         data = {**(params or {}), **query}
         return self.client.get(API + path, data, **headers)
 

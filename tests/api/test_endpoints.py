@@ -593,7 +593,7 @@ def test_citations_as_csl_json(site, api, csl_validator):
     csl_validator.validate(body)
     assert body == [
         {
-            "id": f"baken-citation-{site.cit_report.pk}",
+            "id": f"baken-citation-{site.cit_report.translation_key}",
             "type": "report",
             "title": "Jaarverslag 2024",
             "language": "nl",
@@ -605,10 +605,12 @@ def test_citations_as_csl_json(site, api, csl_validator):
             "note": "Zie p. 12.",
         },
         {
-            "id": f"baken-citation-{site.cit_lanzarote.pk}",
+            "id": f"baken-citation-{site.cit_lanzarote.translation_key}",
             "type": "legislation",
             "title": "Verdrag van Lanzarote",
-            "language": "en",
+            # The title served is Dutch; the source (language "en") keeps its own title.
+            "language": "nl",
+            "original-title": "Lanzarote Convention",
             "author": [{"literal": "Council of Europe"}],
             "publisher": "Council of Europe",
             "URL": "https://www.coe.int/lanzarote",
@@ -621,6 +623,56 @@ def test_citations_as_csl_json(site, api, csl_validator):
     csl_validator.validate(detail.json())
     assert [item["title"] for item in detail.json()] == ["Convention de Lanzarote"]
     assert api.get("/citations/", format="json").json()["count"] == 2
+
+
+def test_csl_ids_are_one_per_source_in_every_locale_and_language_is_the_titles(site, api, csl_validator):
+    by_locale = {}
+    for locale in ("nl", "fr", "en", "de"):
+        body = api.json(f"/citations/{site.cit_lanzarote.pk}/", format="csl", locale=locale)
+        csl_validator.validate(body)
+        [item] = body
+        by_locale[locale] = (item["id"], item["title"], item["language"], item.get("original-title"))
+    key = f"baken-citation-{site.cit_lanzarote.translation_key}"
+    assert by_locale == {
+        "nl": (key, "Verdrag van Lanzarote", "nl", "Lanzarote Convention"),
+        "fr": (key, "Convention de Lanzarote", "fr", "Lanzarote Convention"),
+        # The English translation is the source's own language: no original title to add.
+        "en": (key, "Lanzarote Convention", "en", None),
+        "de": (key, "Verdrag van Lanzarote", "nl", "Lanzarote Convention"),  # German falls back to Dutch
+    }
+
+
+def test_a_translation_that_kept_the_original_title_is_in_the_sources_language(site, api, content):
+    report = content.citation("Global Threat Assessment 2023", organisation="WeProtect", language="en")
+    content.translate_snippet(report, "en", title="Global Threat Assessment 2023")
+    [item] = api.json(f"/citations/{report.pk}/", format="csl", locale="nl")
+    assert (item["title"], item["language"], "original-title" in item) == (
+        "Global Threat Assessment 2023",
+        "en",
+        False,
+    )
+
+
+def test_csl_by_accept_header(site, api, csl_validator):
+    csl_type = "application/vnd.citationstyles.csl+json"
+    listed = api.get("/citations/", accept=csl_type)
+    assert (listed.status_code, listed["Content-Type"]) == (200, csl_type)
+    csl_validator.validate(listed.json())
+    assert listed.json() == api.get("/citations/", format="csl").json()
+    detail = api.get(f"/citations/{site.cit_report.pk}/", accept=f"{csl_type}, application/json;q=0.5")
+    assert (detail.status_code, detail["Content-Type"]) == (200, csl_type)
+    assert detail.json()[0]["id"] == f"baken-citation-{site.cit_report.translation_key}"
+    # Both allowed equally, or any type: Baken's JSON, and every answer varies by Accept.
+    for accept in ("*/*", "application/json", f"application/json, {csl_type}"):
+        response = api.get("/citations/", accept=accept)
+        assert (response.status_code, response["Content-Type"]) == (200, "application/json"), accept
+        assert "count" in response.json()
+        assert "Accept" in [value.strip() for value in response["Vary"].split(",")]
+    assert "Accept" in [value.strip() for value in listed["Vary"].split(",")]
+    refused = api.get("/citations/", accept="text/html")
+    assert (refused.status_code, refused["Content-Type"]) == (406, "application/problem+json")
+    # Other endpoints have no CSL representation.
+    assert api.get("/helplines/", accept=csl_type).status_code == 406
 
 
 def test_every_citation_type_is_valid_csl(site, api, csl_validator):
