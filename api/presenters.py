@@ -54,7 +54,7 @@ def helpline(chosen: Chosen, *, now: dt.datetime) -> values.HelpLine:
         contact_points=contact_points,
         availability=availability,
         open_now=open_now,
-        structured_data=structured_data.contact_point(obj, contact_points, availability),
+        structured_data=structured_data.helpline_organization(obj, contact_points, availability),
     )
 
 
@@ -148,7 +148,10 @@ def faq_detail(
         sections=sections,
         translations=tuple(translations),
         structured_data=structured_data.faq_page(
-            title=page.title, locale=chosen.served.locale, sections=sections
+            title=page.title,
+            locale=chosen.served.locale,
+            sections=sections,
+            url=visibility.public_faq_url(page, locale=chosen.served.locale),
         ),
     )
 

@@ -13,14 +13,21 @@ from rest_framework import serializers
 JSON_LD_SCHEMA = {
     "type": "object",
     "description": 'schema.org JSON-LD, ready to embed in a <script type="application/ld+json">: '
-    "a FAQPage (with mainEntity Questions and their acceptedAnswer) for an FAQ page, a ContactPoint "
-    "(telephone, email or url; hoursAvailable as OpeningHoursSpecification) for a help-line.",
-    "required": ["@context", "@type"],
+    "for an FAQ page a FAQPage (mainEntity Questions with their acceptedAnswer; url and @id when "
+    "the campaign gives the page's public address); for a help-line the Organization behind it with "
+    "one ContactPoint per contact point (telephone, email or url; contactType; contactOption TollFree "
+    "on free numbers; hoursAvailable as OpeningHoursSpecification with the same HH:MM times as "
+    "`availability`).",
+    "required": ["@context", "@type", "name"],
     "properties": {
         "@context": {"type": "string", "const": "https://schema.org"},
-        "@type": {"type": "string", "enum": ["FAQPage", "ContactPoint"]},
+        "@type": {"type": "string", "enum": ["FAQPage", "Organization"]},
+        "@id": {"type": "string", "format": "uri"},
+        "url": {"type": "string", "format": "uri"},
         "name": {"type": "string"},
         "inLanguage": {"type": "string"},
+        "mainEntity": {"type": "array", "items": {"type": "object"}},
+        "contactPoint": {"type": "array", "items": {"type": "object"}},
     },
     "additionalProperties": True,
 }
@@ -62,6 +69,17 @@ class ContactPointSerializer(serializers.Serializer):
     href = serializers.CharField(help_text="tel:, sms:, mailto: or https: link to act on it.")
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "examples": ["09:00", "23:59"]}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time as ``HH:MM``: not RFC 3339's ``full-time`` (``format: time`` needs seconds
+    and a UTC offset, and these times are local to the help-line's time zone)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class OpeningHoursSerializer(serializers.Serializer):
     """``{"day": "monday", "opens": "09:00", "closes": "17:00"}``"""
 
@@ -69,8 +87,8 @@ class OpeningHoursSerializer(serializers.Serializer):
         source="day_name",
         choices=["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
     )
-    opens = serializers.TimeField(format="%H:%M", help_text="Local time in the help-line's time zone.")
-    closes = serializers.TimeField(format="%H:%M")
+    opens = LocalTimeField(help_text="Local time in the help-line's time zone.")
+    closes = LocalTimeField(help_text='Local time; "23:59" means until midnight.')
 
 
 class AvailabilitySerializer(serializers.Serializer):

@@ -30,12 +30,13 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, DateTimeField, Model, Q, Value, When
+from django.db.models import Case, CharField, DateTimeField, Model, Q, Value, When
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from api import response_cache
 from cms.pages.models import CampaignPage
+from cms.validators import faq_url
 
 # --- published now: the part of the rule every page, ancestor and snippet must pass -----------
 
@@ -70,6 +71,8 @@ class Visibility:
     locale_ids: dict[str, int]
     # Slug of every campaign page by path (campaigns are the parents of FAQ pages).
     campaign_slugs: dict[str, str] = field(default_factory=dict)
+    # Each campaign's public FAQ address template by path, where it has one (CampaignPage).
+    campaign_faq_urls: dict[str, str] = field(default_factory=dict)
 
     # --- pages: published now, and below no hidden page (a page is below itself) -------------
 
@@ -129,6 +132,11 @@ class Visibility:
         """The slug of the campaign page directly above ``page`` (None if its parent is none)."""
         return self.campaign_slugs.get(page.path[: -Page.steplen])
 
+    def public_faq_url(self, page, *, locale: str) -> str | None:
+        """Where the campaign site above ``page`` shows it, when that campaign says (else None)."""
+        template = self.campaign_faq_urls.get(page.path[: -Page.steplen])
+        return faq_url(template, locale=locale, slug=page.slug) if template else None
+
 
 def current_visibility(*, now: dt.datetime | None = None, versions: dict | None = None) -> Visibility:
     """What is visible at ``now``: the tops of the subtrees hidden by pages that are not published
@@ -138,29 +146,32 @@ def current_visibility(*, now: dt.datetime | None = None, versions: dict | None 
     if versions is None:
         candidates = _subtree_candidates()
     else:
-        key = f"baken:api:v1:subtree-candidates:{response_cache.version_tag(versions, 'pages')}"
+        # "-2": rows gained the campaign's FAQ address; never read a memo of the older shape.
+        key = f"baken:api:v1:subtree-candidates-2:{response_cache.version_tag(versions, 'pages')}"
         candidates = response_cache.memoised(key, _subtree_candidates)
     hidden = {
         path
-        for path, live, go_live_at, expire_at, _slug, _is_campaign in candidates
+        for path, live, go_live_at, expire_at, _slug, _is_campaign, _faq_url in candidates
         if not is_published(live=live, go_live_at=go_live_at, expire_at=expire_at, now=now)
     }
     tops: list[str] = []
     for path in sorted(hidden):
         if not tops or not path.startswith(tops[-1]):
             tops.append(path)
-    campaign_slugs = {path: slug for path, *_, slug, is_campaign in candidates if is_campaign}
+    campaign_slugs = {path: slug for path, *_, slug, is_campaign, _faq_url in candidates if is_campaign}
+    campaign_faq_urls = {path: url for path, *_, is_campaign, url in candidates if is_campaign and url}
     return Visibility(
         now=now,
         hidden_subtree_paths=tuple(tops),
         locale_ids=locale_ids(versions=versions),
         campaign_slugs=campaign_slugs,
+        campaign_faq_urls=campaign_faq_urls,
     )
 
 
 def _subtree_candidates() -> list[tuple]:
-    """(path, live, go_live_at, expire_at, slug, is a campaign) of every page with children, and of
-    every restricted page (as never live), in one query."""
+    """(path, live, go_live_at, expire_at, slug, is a campaign, its public FAQ address template)
+    of every page with children, and of every restricted page (as never live), in one query."""
     campaign_type = ContentType.objects.get_for_model(CampaignPage).pk
     parents = Page.objects.filter(numchild__gt=0).values_list(
         "path",
@@ -169,10 +180,17 @@ def _subtree_candidates() -> list[tuple]:
         "expire_at",
         "slug",
         Case(When(content_type_id=campaign_type, then=Value(True)), default=Value(False)),
+        "campaignpage__faq_url_template",
     )
     never = Value(None, output_field=DateTimeField())
     restricted = PageViewRestriction.objects.values_list(
-        "page__path", Value(False), never, never, "page__slug", Value(False)
+        "page__path",
+        Value(False),
+        never,
+        never,
+        "page__slug",
+        Value(False),
+        Value("", output_field=CharField()),
     )
     return list(parents.order_by().union(restricted.order_by(), all=True))
 

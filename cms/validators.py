@@ -96,3 +96,31 @@ def validate_web_url(value: str) -> None:
         schemes=["https", "http"],
         message=_("“%(value)s” is not a valid web address; it must start with https:// or http://."),
     )(value)
+
+
+FAQ_URL_PLACEHOLDERS = ("{locale}", "{slug}")
+
+
+def faq_url(template: str, *, locale: str, slug: str) -> str:
+    """The public address of an FAQ page from its campaign's template (see validate_faq_url_template)."""
+    return template.replace("{locale}", locale).replace("{slug}", slug)
+
+
+def validate_faq_url_template(value: str) -> None:
+    """A web address with ``{slug}`` (the FAQ page's slug) and optionally ``{locale}``, and no other
+    placeholder: what a campaign site's FAQ pages are at, e.g. https://schatjeschatje.be/{locale}/faq/{slug}/."""
+    if "{slug}" not in value:
+        raise ValidationError(_("Put {slug} where the FAQ page's slug goes in the address."), code="no_slug")
+    rest = value.replace("{locale}", "").replace("{slug}", "")
+    if "{" in rest or "}" in rest:
+        raise ValidationError(
+            _("Only {locale} and {slug} can be filled in; remove the other braces."), code="placeholder"
+        )
+    try:
+        validate_web_url(faq_url(value, locale="nl", slug="veelgestelde-vragen"))
+    except ValidationError:
+        raise ValidationError(
+            _("“%(value)s” is not a valid web address; it must start with https:// or http://."),
+            code="invalid",
+            params={"value": value},
+        ) from None

@@ -10,7 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from cms import roles
+from cms import roles, validators
 from cms.blocks import ANSWER_FEATURES, FAQSectionsBlock
 from cms.labels import label_fields
 from cms.mixins import HeadlessPreviewMixin
@@ -38,14 +38,28 @@ class CampaignPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
     template = PAGE_TEMPLATE
 
     summary = models.TextField(help_text=_("One or two sentences: what the campaign is about."))
+    faq_url_template = models.CharField(
+        _("public FAQ address"),
+        max_length=500,
+        blank=True,
+        validators=[validators.validate_faq_url_template],
+        help_text=_(
+            "Where the campaign site shows an FAQ page, with {slug} and optionally {locale}, e.g. "
+            "https://schatjeschatje.be/{locale}/faq/{slug}/. Search engines get it as the page's address."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("faq_url_template"),
         InlinePanel("key_dates", heading=_("Key dates"), label=_("Key date")),
         InlinePanel("campaign_helplines", heading=_("Help-lines to show"), label=_("Help-line")),
     ]
 
     search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    # The same address pattern in every language ({locale} fills in the language).
+    override_translatable_fields = [SynchronizedField("faq_url_template", overridable=False)]
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.FAQPage"]

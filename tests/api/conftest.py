@@ -338,6 +338,23 @@ def assert_problem(response, status: int, *, invalid: set[str] | None = None) ->
     return body
 
 
+def _explained(error) -> str:
+    """An error, and for a oneOf/anyOf the deepest reasons its alternatives failed."""
+    leaves = []
+
+    def walk(node):
+        if not node.context:
+            leaves.append(node)
+        for child in node.context or []:
+            walk(child)
+
+    walk(error)
+    text = f"{list(error.absolute_path)}: {error.message[:200]}"
+    for leaf in sorted(leaves, key=lambda e: -len(e.absolute_path))[:4]:
+        text += f"\n    because {list(leaf.absolute_path)} ({leaf.validator}): {leaf.message[-200:]}"
+    return text
+
+
 class OpenAPIValidator:
     """Validates API responses against the generated OpenAPI 3.1 document (JSON Schema 2020-12)."""
 
@@ -352,7 +369,7 @@ class OpenAPIValidator:
         wrapped = {"components": self.document.get("components", {}), "allOf": [schema]}
         validator = Draft202012Validator(wrapped, format_checker=Draft202012Validator.FORMAT_CHECKER)
         errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-        assert not errors, "\n".join(f"{list(error.absolute_path)}: {error.message}" for error in errors[:10])
+        assert not errors, "\n".join(_explained(error) for error in errors[:10])
 
     def component(self, name: str, instance) -> None:
         self._validate({"$ref": f"#/components/schemas/{name}"}, instance)

@@ -41,7 +41,7 @@ def test_demo_content_through_the_api(db, api, openapi):
     ]
     assert line["open_now"] is True
     assert line["availability"]["always_open"] is True
-    assert line["structured_data"]["telephone"] == "116000"
+    assert [point["telephone"] for point in line["structured_data"]["contactPoint"]] == ["116000"]
 
     # Question 4 links the 116000 line and the reporting point, inline.
     assert [h["slug"] for h in questions(dutch)[3]["helplines"]] == [

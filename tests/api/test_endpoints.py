@@ -50,19 +50,26 @@ def helpline_247(site, *, locale="nl") -> dict:
         "last_published_at": row.last_published_at,
         "structured_data": {
             "@context": "https://schema.org",
-            "@type": "ContactPoint",
-            "name": name,
-            "description": description,
-            "areaServed": "BE",
-            "availableLanguage": ["nl", "fr"],
-            "telephone": "116000",
-            "contactOption": ["https://schema.org/TollFree"],
-            "hoursAvailable": [
+            "@type": "Organization",
+            "name": "Child Focus",
+            "contactPoint": [
                 {
-                    "@type": "OpeningHoursSpecification",
-                    "dayOfWeek": JSON_LD_ALL_DAYS,
-                    "opens": "00:00:00",
-                    "closes": "23:59:59",
+                    "@type": "ContactPoint",
+                    "name": label,
+                    "contactType": name,
+                    "description": description,
+                    "areaServed": "BE",
+                    "availableLanguage": ["nl", "fr"],
+                    "telephone": "116000",
+                    "contactOption": "https://schema.org/TollFree",
+                    "hoursAvailable": [
+                        {
+                            "@type": "OpeningHoursSpecification",
+                            "dayOfWeek": JSON_LD_ALL_DAYS,
+                            "opens": "00:00",
+                            "closes": "23:59",
+                        }
+                    ],
                 }
             ],
         },
@@ -471,22 +478,39 @@ def test_helpline_list_and_detail(site, api):
         "last_published_at": site.hl_office.last_published_at,
         "structured_data": {
             "@context": "https://schema.org",
-            "@type": "ContactPoint",
-            "name": "Kantoorlijn",
-            "description": "Beschrijving van Kantoorlijn.",
-            "areaServed": "BE",
-            "availableLanguage": ["nl", "fr"],
-            "telephone": "+3224754411",
-            "email": "hulp@example.org",
-            "contactOption": ["https://schema.org/TollFree"],
-            "hoursAvailable": [
+            "@type": "Organization",
+            "name": "Child Focus",
+            "contactPoint": [
                 {
-                    "@type": "OpeningHoursSpecification",
-                    "dayOfWeek": f"https://schema.org/{day}",
-                    "opens": "09:00:00",
-                    "closes": "17:00:00",
-                }
-                for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+                    "@type": "ContactPoint",
+                    "name": "Bel ons tijdens de kantooruren",
+                    "contactType": "Kantoorlijn",
+                    "description": "Beschrijving van Kantoorlijn.",
+                    "areaServed": "BE",
+                    "availableLanguage": ["nl", "fr"],
+                    "telephone": "+3224754411",
+                    "contactOption": "https://schema.org/TollFree",
+                    # The same hours as `availability`, in the same HH:MM strings.
+                    "hoursAvailable": [
+                        {
+                            "@type": "OpeningHoursSpecification",
+                            "dayOfWeek": f"https://schema.org/{day}",
+                            "opens": "09:00",
+                            "closes": "17:00",
+                        }
+                        for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+                    ],
+                },
+                {
+                    # An e-mail address: no TollFree, no hours (it takes messages at any time).
+                    "@type": "ContactPoint",
+                    "name": "Mail ons",
+                    "contactType": "Kantoorlijn",
+                    "description": "Beschrijving van Kantoorlijn.",
+                    "areaServed": "BE",
+                    "availableLanguage": ["nl", "fr"],
+                    "email": "hulp@example.org",
+                },
             ],
         },
     }
