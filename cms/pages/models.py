@@ -58,8 +58,9 @@ class CampaignPage(TranslationCompleteMixin, HeadlessPreviewMixin, Page):
 
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
-    # The same address pattern in every language ({locale} fills in the language).
-    override_translatable_fields = [SynchronizedField("faq_url_template", overridable=False)]
+    # Each language's campaign site may live elsewhere: a translation starts with the source's
+    # address (copied, not offered to translators) and can be given its own.
+    override_translatable_fields = [SynchronizedField("faq_url_template")]
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.FAQPage"]
