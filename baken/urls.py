@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("api.urls")),
+    # Help-lines in Open Referral HSDS 3 (read-only; api/hsds/), before Wagtail's catch-all.
+    path("api/hsds/v3/", include("api.hsds.urls")),
     path("embed/v1/baken.js", embed.module, name="embed-module"),
     re_path(r"^embed/v1/(?P<name>baken(-api)?\.d\.ts)$", embed.declarations, name="embed-declarations"),
     path("", include(wagtail_urls)),

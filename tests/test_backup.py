@@ -34,6 +34,10 @@ API_URLS = [
     "/api/v1/citations/?locale=en",
     "/api/v1/citations/?format=csl",
     "/api/v1/search/?q=melden",
+    # The HSDS view of the help-lines (api/hsds/): its ids are translation keys, kept by a restore.
+    "/api/hsds/v3/services?full=true",
+    "/api/hsds/v3/services?full=true&locale=fr",
+    "/api/hsds/v3/organizations?full=true&full_service=true",
 ]
 DRAFT_NAME = "Hulplijn 116000 (nieuwe naam, nog niet gepubliceerd)"
 

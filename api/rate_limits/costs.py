@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 SEARCH, FEED, LIST, OTHER = 5, 3, 2, 1
-LISTS = frozenset(f"/api/v1/{name}/" for name in ("faqs", "campaigns", "helplines", "citations"))
+LISTS = frozenset(
+    [
+        *(f"/api/v1/{name}/" for name in ("faqs", "campaigns", "helplines", "citations")),
+        # HSDS's lists (api/hsds/), with or without the trailing slash they accept.
+        *(f"/api/hsds/v3/{name}{slash}" for name in ("services", "organizations") for slash in ("", "/")),
+    ]
+)
 
 
 def cost_of(path: str) -> int:
