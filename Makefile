@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run worker test lint format serve install clean-db translations messages types
+.PHONY: run worker test lint format serve install clean-db translations messages types schemas contract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,19 @@ format: install
 OPENAPI_TYPESCRIPT := openapi-typescript@7.13.0
 types: install
 	npx --yes $(OPENAPI_TYPESCRIPT) tests/snapshots/openapi.json -o api/embed/baken-api.d.ts
+
+# `make schemas`: the published JSON Schemas (schemas/v1/*.json, served at /api/v1/schemas/) from
+# the serializers' OpenAPI document (api/json_schemas/; tests/test_json_schemas.py checks they are
+# current). `manage.py export_schemas --check` only checks.
+schemas: install
+	DJANGO_SETTINGS_MODULE=baken.settings.dev $(MANAGE) export_schemas
+
+# `make contract`: after changing the API contract (api/serializers.py, a view's declared
+# responses, api/schema.py), regenerate everything derived from it: the OpenAPI snapshot, the
+# JSON Schemas and the TypeScript declarations (needs npm). Then review the diff and commit it.
+contract: install
+	BAKEN_UPDATE_SNAPSHOTS=1 $(BIN)/pytest -q tests/test_openapi_snapshot.py
+	$(MAKE) schemas types
 
 clean-db:
 	rm -f db.sqlite3

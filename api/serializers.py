@@ -128,6 +128,9 @@ class HelpLineSerializer(TranslatedObjectSerializer):
     structured_data = JSONLDField()
 
 
+CITATION_TYPES = ["report", "article", "dataset", "legislation", "investigative_journalism", "web_page"]
+
+
 class CitationSerializer(TranslatedObjectSerializer):
     """A source citation, e.g.::
 
@@ -150,7 +153,7 @@ class CitationSerializer(TranslatedObjectSerializer):
     accessed_date = serializers.DateField(source="obj.accessed_date", allow_null=True)
     type = serializers.ChoiceField(
         source="obj.citation_type",
-        choices=["report", "article", "dataset", "legislation", "investigative_journalism", "web_page"],
+        choices=CITATION_TYPES,
     )
     language = serializers.CharField(source="obj.language")
     notes = RichTextSerializer()
@@ -282,6 +285,26 @@ class IndexSerializer(serializers.Serializer):
     endpoints = serializers.DictField(child=serializers.CharField())
 
 
+# A draft is in the shape of its public detail, but for its id: an object not saved yet has none.
+DRAFT_ID_HELP = "The object's id; null for a draft that has not been saved yet."
+
+
+class DraftFAQDetailSerializer(FAQDetailSerializer):
+    id = serializers.IntegerField(source="obj.pk", allow_null=True, help_text=DRAFT_ID_HELP)
+
+
+class DraftCampaignSerializer(CampaignSerializer):
+    id = serializers.IntegerField(source="obj.pk", allow_null=True, help_text=DRAFT_ID_HELP)
+
+
+class DraftHelpLineSerializer(HelpLineSerializer):
+    id = serializers.IntegerField(source="obj.pk", allow_null=True, help_text=DRAFT_ID_HELP)
+
+
+class DraftCitationSerializer(CitationSerializer):
+    id = serializers.IntegerField(source="obj.pk", allow_null=True, help_text=DRAFT_ID_HELP)
+
+
 class PreviewSerializer(serializers.Serializer):
     """A draft as the public API would serve it: ``{"kind": "faqpage", "data": FAQDetail}``."""
 
@@ -289,9 +312,15 @@ class PreviewSerializer(serializers.Serializer):
     # A declared field (DRF's metaclass takes it off the class), not the ``Serializer.data`` property.
     data = PolymorphicProxySerializer(  # type: ignore[assignment]
         component_name="PreviewData",
-        serializers=[FAQDetailSerializer, CampaignSerializer, HelpLineSerializer, CitationSerializer],
+        serializers=[
+            DraftFAQDetailSerializer,
+            DraftCampaignSerializer,
+            DraftHelpLineSerializer,
+            DraftCitationSerializer,
+        ],
         resource_type_field_name=None,
-        help_text="The draft in the shape of its public detail endpoint (by kind).",
+        help_text="The draft in the shape of its public detail endpoint (by kind); its id is null while "
+        "it has not been saved.",
     )
 
 

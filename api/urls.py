@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from api import views
 from api.feed.views import ChangesView
+from api.json_schemas.views import SchemaDocumentView, SchemaIndexView
 
 app_name = "api"
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("preview/", views.PreviewView.as_view(), name="preview"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("changes/", ChangesView.as_view(), name="changes"),
+    # The published JSON Schemas (api.json_schemas); "-list" like the router's names, for the index.
+    path("schemas/", SchemaIndexView.as_view(), name="schemas-list"),
+    path("schemas/<slug:name>.json", SchemaDocumentView.as_view(), name="schemas-detail"),
     *router.urls,
     # Any other path below /api/v1/, including ones with a newline (which "." would not match),
     # is a problem+json 404.

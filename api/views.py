@@ -271,6 +271,7 @@ class IndexView(PublicAPIMixin, APIView):
         endpoints["changes"] = absolute_url(request, reverse("api:changes"))
         endpoints["schema"] = absolute_url(request, reverse("api:schema"))
         endpoints["docs"] = absolute_url(request, reverse("api:docs"))
+        endpoints["schemas"] = absolute_url(request, reverse("api:schemas-list"))
         return Response({"endpoints": endpoints})
 
 

@@ -11,6 +11,9 @@ from wagtail.models import Locale
 
 from cms import roles
 from tests.content import SEED_FAQ, ContentBuilder
+
+# Every API answer of every test is checked against the published JSON Schemas (autouse).
+from tests.published_schemas import api_answers_match_published_schemas  # noqa: F401
 from tests.users import logged_in, make_user, prefer_language
 
 

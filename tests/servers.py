@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.published_schemas import check_http_answer
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 KINDS = ("sqlite-without-redis", "postgresql-with-redis")
 
@@ -117,12 +119,18 @@ class Deployment:
 
 
 def get(url: str) -> tuple[int, dict]:
+    """The status and JSON body of a GET, retried while the server is not up yet; an API answer
+    must match its published JSON Schema (tests/published_schemas.py)."""
     for attempt in range(40):
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
-                return response.status, json.loads(response.read())
+                body = response.read()
+                check_http_answer(url, status=response.status, headers=response.headers, body=body)
+                return response.status, json.loads(body)
         except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
+            body = error.read()
+            check_http_answer(url, status=error.code, headers=error.headers, body=body)
+            return error.code, json.loads(body or b"{}")
         except OSError:
             if attempt == 39:
                 raise

@@ -20,6 +20,7 @@ from django.core.management import call_command
 
 from tests.browser import headless_chromium, new_context, screenshot_names, screenshots_in
 from tests.browser import walk as browser_walk
+from tests.published_schemas import check_http_answer
 
 playwright_sync = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -r requirements-test.txt)"
@@ -53,9 +54,12 @@ STEPS = [
 
 
 def api_get(live_server, path: str) -> dict:
-    with urllib.request.urlopen(f"{live_server.url}{path}", timeout=10) as response:
+    url = f"{live_server.url}{path}"
+    with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
-        return json.load(response)
+        body = response.read()
+        check_http_answer(url, status=response.status, headers=response.headers, body=body)
+        return json.loads(body)
 
 
 def helpline_path(locale: str) -> str:

@@ -19,6 +19,7 @@ from wagtail.models import PageViewRestriction
 from api.response_cache.versions import VERSION_KEYS
 from cms.snippets.models import ContactPoint, ContactType, HelpLine
 from tests.content import publish, question, section
+from tests.published_schemas import check_http_answer
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -367,7 +368,9 @@ def _get_json(url: str, attempts: int = 60):
     for _ in range(attempts):
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
-                return json.loads(response.read())
+                body = response.read()
+                check_http_answer(url, status=response.status, headers=response.headers, body=body)
+                return json.loads(body)
         except OSError:
             time.sleep(0.25)
     raise AssertionError(f"{url} did not answer")

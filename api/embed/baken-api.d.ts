@@ -79,7 +79,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Source citations; ``?format=csl`` gives a CSL-JSON array of the same page of results. */
+        /**
+         * @description Source citations; ``?format=csl`` (or ``Accept: application/vnd.citationstyles.csl+json``)
+         *     gives a CSL-JSON array of the same page of results.
+         */
         get: operations["citations_list"];
         put?: never;
         post?: never;
@@ -200,6 +203,40 @@ export interface paths {
         };
         /** @description A draft, by kind, in the same shape as the public endpoint's detail. */
         get: operations["preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schemas/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The JSON Schemas (draft 2020-12) of the public objects and of whole responses, built from the same contract as this OpenAPI document: the name, title, `$id` and `url` of each. */
+        get: operations["schemas_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schemas/{name}.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One JSON Schema (draft 2020-12), standalone: validate an object or a whole response with it. Served as application/schema+json, also to `Accept: application/json`. */
+        get: operations["schemas_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -435,6 +472,179 @@ export interface components {
          */
         DayEnum: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
         /**
+         * @description A campaign with its FAQ pages (summaries) and help-lines::
+         *
+         *     {"id": 6, "translation_key": "…", "locale": "nl", "is_fallback": false,
+         *      "translation_outdated": false,
+         *      "name": "Schat je schatje", "slug": "schat-je-schatje", "summary": "…",
+         *      "key_dates": [KeyDate…], "faqs": [FAQSummary…], "helplines": [HelpLine…],
+         *      "translations": [{"locale": "fr", "slug": "schat-je-schatje"}], "last_published_at": "…"}
+         */
+        DraftCampaign: {
+            faqs: components["schemas"]["FAQSummary"][];
+            helplines: components["schemas"]["HelpLine"][];
+            /** @description The object's id; null for a draft that has not been saved yet. */
+            id: number | null;
+            /** @description True when the object is served in a fallback language, not the one asked for. */
+            is_fallback: boolean;
+            key_dates: components["schemas"]["KeyDate"][];
+            /** Format: date-time */
+            last_published_at: string | null;
+            /** @description Language actually served. */
+            locale: string;
+            name: string;
+            slug: string;
+            summary: string;
+            /** Format: uuid */
+            translation_key: string;
+            /** @description True when this translation's source (the default-language version) was published after it: the translation may lag behind. */
+            translation_outdated: boolean;
+            translations: components["schemas"]["TranslationLink"][];
+        };
+        /**
+         * @description A source citation, e.g.::
+         *
+         *     {"id": 4, "translation_key": "…", "locale": "en", "is_fallback": false,
+         *      "translation_outdated": false,
+         *      "title": "Directive 2011/93/EU on combating the sexual abuse …", "authors": [],
+         *      "organisation": "European Parliament and Council of the European Union",
+         *      "publisher": "Official Journal of the European Union, L 335, 17.12.2011, p. 1–14",
+         *      "url": "https://eur-lex.europa.eu/eli/dir/2011/93/oj", "publication_date": "2011-12-13",
+         *      "accessed_date": null, "type": "legislation", "language": "en",
+         *      "notes": {"html": "", "text": ""}, "last_published_at": "…"}
+         */
+        DraftCitation: {
+            /** Format: date */
+            accessed_date: string | null;
+            authors: string[];
+            /** @description The object's id; null for a draft that has not been saved yet. */
+            id: number | null;
+            /** @description True when the object is served in a fallback language, not the one asked for. */
+            is_fallback: boolean;
+            language: string;
+            /** Format: date-time */
+            last_published_at: string | null;
+            /** @description Language actually served. */
+            locale: string;
+            notes: components["schemas"]["RichText"];
+            organisation: string;
+            /** Format: date */
+            publication_date: string | null;
+            publisher: string;
+            title: string;
+            /** Format: uuid */
+            translation_key: string;
+            /** @description True when this translation's source (the default-language version) was published after it: the translation may lag behind. */
+            translation_outdated: boolean;
+            type: components["schemas"]["CitationTypeEnum"];
+            url: string;
+        };
+        /**
+         * @description An FAQ page with its sections, questions and answers; help-lines and citations inline::
+         *
+         *     {…summary fields…, "intro": {"html": "", "text": ""},
+         *      "sections": [{"heading": "FAQ", "questions": [Question…]}],
+         *      "translations": [{"locale": "fr", "slug": "questions-frequentes"}],
+         *      "structured_data": {"@context": "https://schema.org", "@type": "FAQPage", "inLanguage": "nl", …}}
+         */
+        DraftFAQDetail: {
+            /** @description Slug of the campaign the page belongs to. */
+            campaign: string | null;
+            /** @description The object's id; null for a draft that has not been saved yet. */
+            id: number | null;
+            intro: components["schemas"]["RichText"];
+            /** @description True when the object is served in a fallback language, not the one asked for. */
+            is_fallback: boolean;
+            /** Format: date-time */
+            last_published_at: string | null;
+            /** @description Language actually served. */
+            locale: string;
+            question_count: number;
+            sections: components["schemas"]["Section"][];
+            slug: string;
+            /** @description schema.org JSON-LD, ready to embed in a <script type="application/ld+json">: for an FAQ page a FAQPage (mainEntity Questions with their acceptedAnswer; url and @id when the campaign gives the page's public address); for a help-line the Organization behind it with one ContactPoint per contact point (telephone, email or url; contactType; contactOption TollFree on free numbers; hoursAvailable as OpeningHoursSpecification with the same HH:MM times as `availability`). */
+            structured_data: {
+                /** @constant */
+                "@context": "https://schema.org";
+                /** Format: uri */
+                "@id"?: string;
+                /** @enum {string} */
+                "@type": "FAQPage" | "Organization";
+                contactPoint?: Record<string, never>[];
+                inLanguage?: string;
+                mainEntity?: Record<string, never>[];
+                name: string;
+                /** Format: uri */
+                url?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            title: string;
+            /** Format: uuid */
+            translation_key: string;
+            /** @description True when this translation's source (the default-language version) was published after it: the translation may lag behind. */
+            translation_outdated: boolean;
+            translations: components["schemas"]["TranslationLink"][];
+        };
+        /**
+         * @description A help-line, e.g.::
+         *
+         *     {"id": 1, "translation_key": "…", "locale": "nl", "is_fallback": false,
+         *      "translation_outdated": false,
+         *      "slug": "child-focus-116000", "name": "Hulplijn 116000", "organisation": "Child Focus",
+         *      "description": "…",
+         *      "contact_points": [{"type": "phone", "value": "116000", "label": "Bel gratis 116000, dag en nacht",
+         *                          "href": "tel:116000"}],
+         *      "is_free": true, "anonymous_possible": true,
+         *      "availability": {"always_open": true, "time_zone": "Europe/Brussels", "opening_hours": []},
+         *      "open_now": true, "languages": ["nl", "fr"], "area_served": "BE", "last_verified": null,
+         *      "last_published_at": "2026-11-18T09:00:00Z", "structured_data": {"@type": "ContactPoint", …}}
+         */
+        DraftHelpLine: {
+            anonymous_possible: boolean;
+            area_served: string;
+            availability: components["schemas"]["Availability"];
+            contact_points: components["schemas"]["ContactPoint"][];
+            description: string;
+            /** @description The object's id; null for a draft that has not been saved yet. */
+            id: number | null;
+            /** @description True when the object is served in a fallback language, not the one asked for. */
+            is_fallback: boolean;
+            is_free: boolean;
+            languages: string[];
+            /** Format: date-time */
+            last_published_at: string | null;
+            /** Format: date */
+            last_verified: string | null;
+            /** @description Language actually served. */
+            locale: string;
+            name: string;
+            open_now: boolean;
+            organisation: string;
+            slug: string;
+            /** @description schema.org JSON-LD, ready to embed in a <script type="application/ld+json">: for an FAQ page a FAQPage (mainEntity Questions with their acceptedAnswer; url and @id when the campaign gives the page's public address); for a help-line the Organization behind it with one ContactPoint per contact point (telephone, email or url; contactType; contactOption TollFree on free numbers; hoursAvailable as OpeningHoursSpecification with the same HH:MM times as `availability`). */
+            structured_data: {
+                /** @constant */
+                "@context": "https://schema.org";
+                /** Format: uri */
+                "@id"?: string;
+                /** @enum {string} */
+                "@type": "FAQPage" | "Organization";
+                contactPoint?: Record<string, never>[];
+                inLanguage?: string;
+                mainEntity?: Record<string, never>[];
+                name: string;
+                /** Format: uri */
+                url?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            translation_key: string;
+            /** @description True when this translation's source (the default-language version) was published after it: the translation may lag behind. */
+            translation_outdated: boolean;
+        };
+        /**
          * @description An FAQ page with its sections, questions and answers; help-lines and citations inline::
          *
          *     {…summary fields…, "intro": {"html": "", "text": ""},
@@ -456,14 +666,20 @@ export interface components {
             question_count: number;
             sections: components["schemas"]["Section"][];
             slug: string;
-            /** @description schema.org JSON-LD, ready to embed in a <script type="application/ld+json">: a FAQPage (with mainEntity Questions and their acceptedAnswer) for an FAQ page, a ContactPoint (telephone, email or url; hoursAvailable as OpeningHoursSpecification) for a help-line. */
+            /** @description schema.org JSON-LD, ready to embed in a <script type="application/ld+json">: for an FAQ page a FAQPage (mainEntity Questions with their acceptedAnswer; url and @id when the campaign gives the page's public address); for a help-line the Organization behind it with one ContactPoint per contact point (telephone, email or url; contactType; contactOption TollFree on free numbers; hoursAvailable as OpeningHoursSpecification with the same HH:MM times as `availability`). */
             structured_data: {
                 /** @constant */
                 "@context": "https://schema.org";
+                /** Format: uri */
+                "@id"?: string;
                 /** @enum {string} */
-                "@type": "FAQPage" | "ContactPoint";
+                "@type": "FAQPage" | "Organization";
+                contactPoint?: Record<string, never>[];
                 inLanguage?: string;
-                name?: string;
+                mainEntity?: Record<string, never>[];
+                name: string;
+                /** Format: uri */
+                url?: string;
             } & {
                 [key: string]: unknown;
             };
@@ -548,14 +764,20 @@ export interface components {
             open_now: boolean;
             organisation: string;
             slug: string;
-            /** @description schema.org JSON-LD, ready to embed in a <script type="application/ld+json">: a FAQPage (with mainEntity Questions and their acceptedAnswer) for an FAQ page, a ContactPoint (telephone, email or url; hoursAvailable as OpeningHoursSpecification) for a help-line. */
+            /** @description schema.org JSON-LD, ready to embed in a <script type="application/ld+json">: for an FAQ page a FAQPage (mainEntity Questions with their acceptedAnswer; url and @id when the campaign gives the page's public address); for a help-line the Organization behind it with one ContactPoint per contact point (telephone, email or url; contactType; contactOption TollFree on free numbers; hoursAvailable as OpeningHoursSpecification with the same HH:MM times as `availability`). */
             structured_data: {
                 /** @constant */
                 "@context": "https://schema.org";
+                /** Format: uri */
+                "@id"?: string;
                 /** @enum {string} */
-                "@type": "FAQPage" | "ContactPoint";
+                "@type": "FAQPage" | "Organization";
+                contactPoint?: Record<string, never>[];
                 inLanguage?: string;
-                name?: string;
+                mainEntity?: Record<string, never>[];
+                name: string;
+                /** Format: uri */
+                url?: string;
             } & {
                 [key: string]: unknown;
             };
@@ -619,12 +841,17 @@ export interface components {
         OpEnum: "upsert" | "tombstone";
         /** @description ``{"day": "monday", "opens": "09:00", "closes": "17:00"}`` */
         OpeningHours: {
-            /** Format: time */
+            /**
+             * @description Local time; "23:59" means until midnight.
+             * @example 09:00
+             * @example 23:59
+             */
             closes: string;
             day: components["schemas"]["DayEnum"];
             /**
-             * Format: time
              * @description Local time in the help-line's time zone.
+             * @example 09:00
+             * @example 23:59
              */
             opens: string;
         };
@@ -670,11 +897,11 @@ export interface components {
         };
         /** @description A draft as the public API would serve it: ``{"kind": "faqpage", "data": FAQDetail}``. */
         Preview: {
-            /** @description The draft in the shape of its public detail endpoint (by kind). */
+            /** @description The draft in the shape of its public detail endpoint (by kind); its id is null while it has not been saved. */
             data: components["schemas"]["PreviewData"];
             kind: components["schemas"]["KindEnum"];
         };
-        PreviewData: components["schemas"]["FAQDetail"] | components["schemas"]["Campaign"] | components["schemas"]["HelpLine"] | components["schemas"]["Citation"];
+        PreviewData: components["schemas"]["DraftFAQDetail"] | components["schemas"]["DraftCampaign"] | components["schemas"]["DraftHelpLine"] | components["schemas"]["DraftCitation"];
         /** @description RFC 9457 problem details, served as application/problem+json. */
         Problem: {
             detail: string;
@@ -712,6 +939,24 @@ export interface components {
             /** @description The same content as plain text. */
             text: string;
         };
+        /** @description The published JSON Schemas (draft 2020-12) of the public objects and responses. */
+        SchemaIndex: {
+            schemas: components["schemas"]["SchemaIndexEntry"][];
+        };
+        /** @description ``{"name": "faq-detail", "title": "FAQ page", "$id": "urn:baken:schema:v1:faq-detail", "url": "https://…/api/v1/schemas/faq-detail.json"}`` */
+        SchemaIndexEntry: {
+            /** @description The document's `$id`: a stable name, the same on every host (not where to fetch it). */
+            $id: string;
+            /** @description The document's name: the file name without `.json`. */
+            name: string;
+            /** @description The document's `title`. */
+            title: string;
+            /**
+             * Format: uri
+             * @description Where this server serves the document.
+             */
+            url: string;
+        };
         /**
          * @description ``{"faq": FAQReference, "anchor": "waarom-nu", "question": "Waarom nu?",
          *     "excerpt": "…18 november is de Europese dag…", "score": 3.0}``
@@ -735,9 +980,24 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+        IfMatch: string;
+        /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+        IfModifiedSince: string;
+        /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+        IfNoneMatch: string;
+        /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+        IfUnmodifiedSince: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description `public, max-age=…, stale-while-revalidate=…, stale-if-error=…`, each cut so that none reaches past the next change by the clock (a scheduled go-live or expiry, a help-line opening or closing). */
+        "Cache-Control": string;
+        /** @description Strong entity tag of exactly this representation (body, media type and language): send it in If-None-Match to revalidate. */
+        ETag: string;
+        /** @description HTTP date of the representation, never later than the response's Date. */
+        "Last-Modified": string;
         /** @description What is left, e.g. `"anonymous";r=593;t=41`: r units left, t seconds until the window ends. Absent when the counter cannot be reached (the request was not limited). */
         RateLimit: string;
         /** @description The client's quota (IETF RateLimit header fields), e.g. `"anonymous";q=600;w=60`: q units per w seconds. A search costs 5 units, the changes feed 3, a list 2, anything else 1. */
@@ -755,6 +1015,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path?: never;
             cookie?: never;
@@ -763,6 +1031,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -770,6 +1041,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Index"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -792,6 +1075,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -834,6 +1139,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path?: never;
             cookie?: never;
@@ -842,6 +1155,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -849,6 +1165,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedCampaignList"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -871,6 +1199,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -909,6 +1259,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path: {
                 slug: string;
@@ -919,6 +1277,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -926,6 +1287,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Campaign"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -958,6 +1331,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1047,6 +1442,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             410: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -1097,6 +1503,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path?: never;
             cookie?: never;
@@ -1105,6 +1519,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1125,14 +1542,29 @@ export interface operations {
                         issued?: {
                             "date-parts"?: unknown[][];
                         };
+                        /** @description The language of `title` (BCP 47). */
                         language?: string;
                         note?: string;
+                        /** @description The source's title in its own language, when `title` is a translation. */
+                        "original-title"?: string;
                         publisher?: string;
                         title: string;
                         /** @enum {string} */
                         type: "article" | "article-newspaper" | "dataset" | "legislation" | "report" | "webpage";
                     }[];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -1155,6 +1587,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1200,6 +1654,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path: {
                 id: string;
@@ -1210,6 +1672,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1230,14 +1695,29 @@ export interface operations {
                         issued?: {
                             "date-parts"?: unknown[][];
                         };
+                        /** @description The language of `title` (BCP 47). */
                         language?: string;
                         note?: string;
+                        /** @description The source's title in its own language, when `title` is a translation. */
+                        "original-title"?: string;
                         publisher?: string;
                         title: string;
                         /** @enum {string} */
                         type: "article" | "article-newspaper" | "dataset" | "legislation" | "report" | "webpage";
                     }[];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -1270,6 +1750,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1316,6 +1818,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path?: never;
             cookie?: never;
@@ -1324,6 +1834,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1331,6 +1844,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedFAQList"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -1353,6 +1878,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1391,6 +1938,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path: {
                 slug: string;
@@ -1401,6 +1956,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1408,6 +1966,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FAQDetail"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -1440,6 +2010,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1482,6 +2074,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path?: never;
             cookie?: never;
@@ -1490,6 +2090,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1497,6 +2100,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedHelpLineList"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -1519,6 +2134,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1557,6 +2194,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path: {
                 slug: string;
@@ -1567,6 +2212,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1574,6 +2222,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HelpLine"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -1615,6 +2275,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -1644,6 +2326,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path?: never;
             cookie?: never;
@@ -1652,6 +2342,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1659,6 +2352,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Locales"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -1681,6 +2386,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1765,6 +2492,260 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    schemas_list: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaIndex"];
+                };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    schemas_retrieve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
+            };
+            path: {
+                /** @description The document's name (see GET /api/v1/schemas/). */
+                name: "campaign" | "campaign-list" | "change" | "changes" | "changes-gone" | "citation" | "citation-list" | "citations-csl" | "faq-detail" | "faq-list" | "faq-summary" | "helpline" | "helpline-list" | "index" | "locales" | "preview" | "problem" | "schema-index" | "search-result" | "search-result-list";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": {
+                        $defs?: {
+                            [key: string]: Record<string, never> | boolean;
+                        };
+                        /** Format: uri */
+                        $id: string;
+                        /** @constant */
+                        $schema: "https://json-schema.org/draft/2020-12/schema";
+                        description: string;
+                        title: string;
+                        /** @description The version of the API contract. */
+                        "x-baken-version": string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -1800,6 +2781,14 @@ export interface operations {
             header?: {
                 /** @description Preferred languages (RFC 4647 lookup); ignored when ?locale= is given. */
                 "Accept-Language"?: string;
+                /** @description ETags of representations you hold (`W/` allowed: weak comparison) or `*`: answered `304 Not Modified` when one matches the current representation. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description An HTTP date (a `Last-Modified` you were given): answered `304 Not Modified` when the representation has not changed since. Ignored when If-None-Match is present, and unless the server's response cache is on (it keeps dates stable; see the README's Caching). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+                /** @description ETags (strong comparison: a `W/` tag never matches) or `*`: answered `412 Precondition Failed` unless one matches the current representation. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description An HTTP date: answered `412 Precondition Failed` when the representation changed after it. Ignored when If-Match is present, and unless the server's response cache is on. */
+                "If-Unmodified-Since"?: components["parameters"]["IfUnmodifiedSince"];
             };
             path?: never;
             cookie?: never;
@@ -1808,6 +2797,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1815,6 +2807,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedSearchResultList"];
                 };
+            };
+            /** @description Not Modified: If-None-Match (or, without it, If-Modified-Since) matched the current representation; keep using yours. No body. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
@@ -1837,6 +2841,28 @@ export interface operations {
                 };
             };
             405: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Acceptable: the Accept header rules out every representation of the 200 answer (an absent Accept allows any; `*\/*` and `application/*` allow them all). */
+            406: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed: If-Match (or, without it, If-Unmodified-Since) does not hold for the current representation. */
+            412: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];

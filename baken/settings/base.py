@@ -293,11 +293,13 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        # Before the rate limit's: the answers it adds get the RateLimit fields too.
+        "api.schema.conditional_requests",
         "api.schema.rate_limit_headers",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"CitationTypeEnum": "api.serializers.CITATION_TYPES"},
 }
 
 # Cache-Control of public API responses (seconds).

@@ -11,6 +11,7 @@ import pytest
 from tests.api.conftest import ApiContent, Site, build_site
 from tests.api.test_changes_feed_replay import Client, public_objects
 from tests.content import publish
+from tests.published_schemas import check_http_answer
 
 
 @pytest.mark.django_db(transaction=True)
@@ -20,10 +21,16 @@ def test_the_client_loop_over_http(live_server, restore_migration_data):
 
     def get(path, query):
         url = f"{live_server.url}/api/v1{path}?{urllib.parse.urlencode(query)}"
-        with urllib.request.urlopen(url, timeout=30) as response:
-            if path == "/changes/":
-                assert response.headers["Cache-Control"] == "private, no-store"
-            return json.loads(response.read())
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                if path == "/changes/":
+                    assert response.headers["Cache-Control"] == "private, no-store"
+                body = response.read()
+                check_http_answer(url, status=response.status, headers=response.headers, body=body)
+                return json.loads(body)
+        except urllib.error.HTTPError as error:
+            check_http_answer(url, status=error.code, headers=error.headers, body=error.read())
+            raise
 
     client = Client(get, "nl")
     client.sync(limit=2)

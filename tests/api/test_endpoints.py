@@ -125,6 +125,7 @@ def test_index_lists_every_endpoint(db, api):
             "changes": f"{base}/changes/",
             "schema": f"{base}/schema/",
             "docs": f"{base}/docs/",
+            "schemas": f"{base}/schemas/",
         }
     }
 

@@ -30,6 +30,8 @@ CASES = [
     ("get", "/preview/", {"token": "{preview}"}, 200),
     ("get", "/changes/", {}, 200),
     ("get", "/changes/", {"locale": "all", "limit": 2}, 200),
+    ("get", "/schemas/", {}, 200),
+    ("get", "/schemas/faq-detail.json", {}, 200),
     # errors
     ("get", "/", {"foo": "1"}, 400),
     ("get", "/locales/", {"locale": "xx"}, 400),
@@ -51,6 +53,8 @@ CASES = [
     ("get", "/helplines/bestaat-niet/", {}, 404),
     ("get", "/citations/999999/", {}, 404),
     ("get", "/bestaat-niet/", {}, 404),
+    ("get", "/schemas/bestaat-niet.json", {}, 404),
+    ("get", "/schemas/", {"locale": "nl"}, 400),
     ("post", "/faqs/", {}, 405),
     ("delete", "/faqs/veelgestelde-vragen/", {}, 405),
     ("put", "/citations/{report}/", {}, 405),
