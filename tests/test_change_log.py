@@ -601,3 +601,23 @@ def test_a_transaction_announces_its_floor_even_after_a_rolled_back_savepoint(lo
         )
         floors = [floor for (floor,) in cursor.fetchall()]
     assert floors and max(floors) < change.sequence
+
+
+def test_the_log_has_the_indexes_its_readers_need(db):
+    """Migration 0008 declared them on an unmanaged model, which Django does not create; 0013 does."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "cms_change_log")
+    indexed = {name: tuple(info["columns"]) for name, info in constraints.items() if info["index"]}
+    assert indexed["cms_change_log_family_seq"] == ("family", "seq")
+    assert indexed["cms_change_log_changed_at"] == ("changed_at",)
+    # The latest sequence of a family is read through the index, not by scanning the log.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("EXPLAIN SELECT max(seq) FROM cms_change_log WHERE family = 'pages'")
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            cursor.execute("RESET enable_seqscan")
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN SELECT max(seq) FROM cms_change_log WHERE family = 'pages'")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "cms_change_log_family_seq" in plan, plan
