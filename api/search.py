@@ -26,7 +26,10 @@ def query_terms(query: str) -> list[str]:
 
 
 def _score(text: str, terms: list[str]) -> tuple[int, int | None]:
-    words = [(match.start(), match.group()) for match in _WORD.finditer(fold(text))]
+    """Hits of ``terms`` among the words of ``text`` (each word folded on its own), and where in
+    ``text`` itself the first one starts: folding can change a text's length ("ß" → "ss"), so a
+    position in the folded text is not one in ``text``."""
+    words = [(match.start(), fold(match.group())) for match in _WORD.finditer(text)]
     hits, first = 0, None
     for term in terms:
         for position, word in words:
