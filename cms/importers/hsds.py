@@ -123,16 +123,8 @@ class HelpLineState:
 
 
 TEXT_FIELDS = ("name", "organisation", "description")
-VALUE_FIELDS = (
-    "slug",
-    "is_free",
-    "anonymous_possible",
-    "available_24_7",
-    "time_zone",
-    "languages",
-    "area_served",
-    "last_verified",
-)
+# The help-line's synchronised values that HSDS carries: all but the review interval.
+VALUE_FIELDS = tuple(name for name in HelpLine.SYNCHRONISED_FIELDS if name != "review_interval_days")
 
 
 def ordered_points(helpline: HelpLine) -> list[ContactPoint]:
