@@ -167,6 +167,32 @@ def test_the_file_counter_adds_up_across_processes(tmp_path):
     assert sqlite3.connect(path).execute("SELECT count(*) FROM counters").fetchone() == (1,)
 
 
+def test_processes_opening_a_new_counter_file_at_the_same_moment_all_count(tmp_path):
+    # Opening a new file switches it to WAL, which SQLite does not retry through the busy
+    # timeout: processes starting together used to get "database is locked" there.
+    program = (
+        "import sys, time; from pathlib import Path; import django; django.setup()\n"
+        "from api.rate_limits.counters import FileCounter\n"
+        "start = float(sys.argv[2])\n"
+        "for n in range(40):\n"
+        "    while time.time() < start + n * 0.03: pass\n"  # the processes open each file together
+        "    FileCounter(Path(sys.argv[1]) / f'{n}.sqlite3').add('b', 1, 60, 1_000_000.0)\n"
+    )
+    start = time.time() + 4  # after every interpreter has started
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", program, str(tmp_path), str(start)], cwd=REPOSITORY, stderr=subprocess.PIPE
+        )
+        for _ in range(6)
+    ]
+    errors = [worker.communicate(timeout=120)[1].decode() for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * 6, errors
+    for n in range(40):
+        assert sqlite3.connect(tmp_path / f"{n}.sqlite3").execute("SELECT used FROM counters").fetchall() == [
+            (6,)
+        ]
+
+
 def test_windows_that_ended_are_pruned(tmp_path):
     counter = FileCounter(tmp_path / "c.sqlite3")
     counter.add("old", 1, 60, 1_000_000.0)

@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,6 +144,7 @@ RETURNING used
 """
 # Windows that ended are deleted now and then (by whichever process comes by).
 PRUNE_EVERY_SECONDS = 60
+SETUP_WAIT_SECONDS = 5  # as long as the connection's busy timeout
 
 
 class FileCounter:
@@ -159,11 +161,35 @@ class FileCounter:
         if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=OFF")  # counts, not records: a crash may lose a few
-            connection.executescript(_SCHEMA)
+            try:
+                self._set_up(connection)
+            except BaseException:
+                connection.close()
+                raise
             self.local.connection = connection
         return connection
+
+    @staticmethod
+    def _set_up(connection: sqlite3.Connection) -> None:
+        """Switch a new file to WAL and create the tables. SQLite does not wait through the busy
+        timeout for a journal-mode change, so processes opening a new file at the same moment
+        get "database is locked" there: the mode is kept in the file, so it is only set when
+        it is not WAL yet, and a locked setup is retried for as long as the busy timeout."""
+        delay, waited = 0.005, 0.0
+        while True:
+            try:
+                (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+                if mode.lower() != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=OFF")  # counts, not records: a crash may lose a few
+                connection.executescript(_SCHEMA)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or waited >= SETUP_WAIT_SECONDS:
+                    raise
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 0.2)
 
     def add(
         self,
