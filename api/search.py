@@ -1,42 +1,125 @@
-"""Search in questions and answers, through Wagtail's search backend.
+"""Search in questions and answers, through the search index (cms.search_index).
 
-The backend ranks the visible FAQ pages of the request's language; within the best-ranked
-``BAKEN_SEARCH_MAX_PAGES`` pages, questions are scored by the query words they contain (accents
-and case ignored, prefix matches so that "meld" finds "melding") and returned with a short
-excerpt. Visibility, the served translation and ``translation_outdated`` are the selectors' (the
-same rules as every other endpoint: api.visibility, api.selectors.translations).
+The database does the whole search: it matches the query's words (accents and case ignored; each
+word a prefix, so that "meld" finds "melding") in the index's questions, keeps those of the pages
+a list would show (the one visibility rule, and one translation per page in the best locale of
+the request's chain: api.visibility, api.selectors), scores, counts, orders and cuts out the page
+of results asked for. So ``count`` is exact however many questions match, and a question is found
+once, in the best language available. Only the results of that page are then read further: their
+FAQ page's reference (``translation_outdated`` and the rest, by the selectors) and an excerpt.
+
+Score: 2 for each query word found in the question, 1 for each found in the answer. Order: score,
+then the pages' order in the page tree, then the questions' order in their page.
 """
 
-import re
+import html
+from dataclasses import dataclass
 
-from django.conf import settings
-from wagtail.search.backends import get_search_backend
+from django.db import connection
+from django.db.models import BooleanField, Count, FloatField, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from api import selectors, values
-from api.richtext import sanitise, to_text
 from cms.pages.models import FAQPage
-from cms.text import fold
+from cms.search_index import fulltext
+from cms.search_index.documents import word_spans, words
+from cms.search_index.models import SearchEntry
 
 EXCERPT_RADIUS = 80
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Words of a query searched: the first ones, each once (a pasted paragraph stays one cheap query).
+MAX_QUERY_WORDS = 10
+QUESTION_WEIGHT, ANSWER_WEIGHT = 2, 1
 
 
 def query_terms(query: str) -> list[str]:
-    return [term for term in _WORD.findall(fold(query)) if len(term) > 1 or term.isdigit()]
+    """The words searched for: folded, each once, one-letter words left out (but digits kept)."""
+    terms: list[str] = []
+    for word in words(query):
+        if (len(word) > 1 or word.isdigit()) and word not in terms:
+            terms.append(word)
+    return terms[:MAX_QUERY_WORDS]
 
 
-def _score(text: str, terms: list[str]) -> tuple[int, int | None]:
-    """Hits of ``terms`` among the words of ``text`` (each word folded on its own), and where in
-    ``text`` itself the first one starts: folding can change a text's length ("ß" → "ss"), so a
-    position in the folded text is not one in ``text``."""
-    words = [(match.start(), fold(match.group())) for match in _WORD.finditer(text)]
-    hits, first = 0, None
+@dataclass(frozen=True)
+class SearchPage:
+    count: int
+    results: list[values.SearchResult]
+
+
+def search_questions(*, query: str, visibility, chain, requested: str, limit: int, offset: int) -> SearchPage:
+    """The questions matching ``query`` that the request may see, ``limit`` from ``offset``."""
+    terms = query_terms(query)
+    if not terms:
+        return SearchPage(count=0, results=[])
+    resolved = selectors.resolved_pages(model=FAQPage, visibility=visibility, chain=chain)
+    vendor = connection.vendor
+    found = (
+        SearchEntry.objects.filter(page_id__in=resolved.values("pk"))
+        # The words are parameters, and matches() refuses any that are not folded letters and digits.
+        .filter(RawSQL(*fulltext.matches(vendor, terms), output_field=BooleanField()))  # noqa: S611
+        .annotate(score=_score(vendor, terms), total=Window(Count("id")))
+        .order_by("-score", "page__path", "position")
+        .values_list("page_id", "anchor", "question", "answer", "score", "total")
+    )
+    # The first page counts in the same statement; a later one counts first, so an offset past the
+    # end (any number a client sends) never reaches the database.
+    count = found.count() if offset else None
+    rows = list(found[offset : offset + limit]) if count is None or offset < count else []
+    if not rows:
+        return SearchPage(count=count or 0, results=[])
+    count = rows[0][-1]
+    page_ids = list(dict.fromkeys(row[0] for row in rows))
+    pages = resolved.filter(pk__in=page_ids).in_bulk()
+    ordered = [pages[pk] for pk in page_ids if pk in pages]
+    served = selectors.serve(
+        ordered,
+        requested=requested,
+        locale_codes=visibility.locale_codes,
+        source_published_at={page.translation_key: page.source_published_at for page in ordered},
+    )
+    references = {
+        page.pk: values.FAQReference(
+            id=page.pk,
+            slug=page.slug,
+            title=page.title,
+            locale=how.locale,
+            is_fallback=how.is_fallback,
+            translation_outdated=how.translation_outdated,
+        )
+        for page, how in served
+    }
+    results = []
+    for page_id, anchor, question, answer, score, _total in rows:
+        if page_id not in references:  # unpublished between the two reads: not shown
+            continue
+        text = excerpt(answer, first_match(answer, terms))
+        results.append(
+            values.SearchResult(
+                faq=references[page_id],
+                anchor=anchor,
+                question=question,
+                excerpt=text,
+                excerpt_html=marked(text, terms),
+                score=float(score),
+            )
+        )
+    return SearchPage(count=count, results=results)
+
+
+def _score(vendor: str, terms: list[str]) -> Coalesce:
+    parts, parameters = [], []
     for term in terms:
-        for position, word in words:
-            if word.startswith(term):
-                hits += 1
-                first = position if first is None else min(first, position)
-    return hits, first
+        for column, weight in (("question", QUESTION_WEIGHT), ("answer", ANSWER_WEIGHT)):
+            sql, params = fulltext.matches(vendor, [term], column)
+            parts.append(f"CASE WHEN {sql} THEN {weight} ELSE 0 END")
+            parameters += params
+    return Coalesce(RawSQL(" + ".join(parts), parameters, output_field=FloatField()), 0.0)  # noqa: S611
+
+
+def first_match(text: str, terms: list[str]) -> int | None:
+    """Where in ``text`` the first word starting with one of ``terms`` starts (None: nowhere)."""
+    return next((start for start, _end, word in word_spans(text) if word.startswith(tuple(terms))), None)
 
 
 def excerpt(text: str, position: int | None) -> str:
@@ -53,66 +136,13 @@ def excerpt(text: str, position: int | None) -> str:
     return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
 
 
-def search_questions(*, query: str, visibility, chain, requested: str) -> list[values.SearchResult]:
-    terms = query_terms(query)
-    if not terms:
-        return []
-    # The pages a list would show (one per translation, in the best locale), as a subquery.
-    resolved = selectors.resolved_pages(model=FAQPage, visibility=visibility, chain=chain)
-    backend = get_search_backend()
-    ranked = []
-    # Each language is searched with its own stemming (PostgreSQL), in the order of the chain.
-    # Only the best-ranked pages are read and scored question by question, so a search costs
-    # about the same whatever the number of pages a common word matches.
-    remaining = settings.BAKEN_SEARCH_MAX_PAGES
-    for code in chain:
-        if remaining <= 0:
-            break
-        if code not in visibility.locale_ids:
+def marked(text: str, terms: list[str]) -> str:
+    """``text`` as HTML, every word found by ``terms`` in ``<mark>``; nothing else is markup."""
+    prefixes, out, done = tuple(terms), [], 0
+    for start, end, word in word_spans(text):
+        if start < done or not word.startswith(prefixes):
             continue
-        language_backend = backend.for_language(code) if hasattr(backend, "for_language") else backend
-        candidates = FAQPage.objects.filter(
-            pk__in=resolved.filter(locale_id=visibility.locale_ids[code]).values("pk")
-        )
-        found = list(language_backend.search(" ".join(terms), candidates, operator="or")[:remaining])
-        ranked += found
-        remaining -= len(found)
-    if not ranked:
-        return []
-    source_published_at = dict(
-        resolved.filter(pk__in=[page.pk for page in ranked]).values_list("pk", "source_published_at")
-    )
-    served = selectors.serve(
-        ranked,
-        requested=requested,
-        locale_codes=visibility.locale_codes,
-        source_published_at={page.translation_key: source_published_at.get(page.pk) for page in ranked},
-    )
-    scored = []
-    for page_rank, (page, how) in enumerate(served):
-        faq = values.FAQReference(
-            id=page.pk,
-            slug=page.slug,
-            title=page.title,
-            locale=how.locale,
-            is_fallback=how.is_fallback,
-            translation_outdated=how.translation_outdated,
-        )
-        for section in page.body.raw_data:
-            for item in section["value"]["questions"]:
-                question = item["value"]
-                answer_text = to_text(sanitise(question.get("answer", "")))
-                question_hits, _ = _score(question.get("question", ""), terms)
-                answer_hits, first = _score(answer_text, terms)
-                if not question_hits and not answer_hits:
-                    continue
-                result = values.SearchResult(
-                    faq=faq,
-                    anchor=question.get("anchor") or "",
-                    question=question.get("question", ""),
-                    excerpt=excerpt(answer_text, first),
-                    score=float(2 * question_hits + answer_hits),
-                )
-                scored.append((-result.score, page_rank, result))
-    scored.sort(key=lambda entry: entry[:2])
-    return [result for *_, result in scored]
+        out += [html.escape(text[done:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        done = end
+    out.append(html.escape(text[done:]))
+    return "".join(out)

@@ -272,13 +272,19 @@ class FAQReferenceSerializer(serializers.Serializer):
 
 class SearchResultSerializer(serializers.Serializer):
     """``{"faq": FAQReference, "anchor": "waarom-nu", "question": "Waarom nu?",
-    "excerpt": "…18 november is de Europese dag…", "score": 3.0}``"""
+    "excerpt": "…18 november is de Europese dag…",
+    "excerpt_html": "…18 november is de <mark>Europese</mark> dag…", "score": 3.0}``"""
 
     faq = FAQReferenceSerializer()
     anchor = serializers.CharField()
     question = serializers.CharField()
-    excerpt = serializers.CharField()
-    score = serializers.FloatField()
+    excerpt = serializers.CharField(help_text="Plain text around the first match in the answer.")
+    excerpt_html = serializers.CharField(
+        help_text="The same excerpt as HTML: escaped text, each matched word in <mark>; no other markup."
+    )
+    score = serializers.FloatField(
+        help_text="2 for each query word found in the question, 1 for each found in the answer."
+    )
 
 
 class IndexSerializer(serializers.Serializer):

@@ -142,4 +142,5 @@ class SearchResult:
     anchor: str
     question: str
     excerpt: str
+    excerpt_html: str
     score: float

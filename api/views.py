@@ -49,6 +49,7 @@ from api.serializers import (
     SearchResultSerializer,
 )
 from cms.pages.models import FAQPage
+from cms.search_index import maintenance as search_index
 from cms.snippets.models import HelpLine, SourceCitation
 
 CSL_MEDIA_TYPE = csl.CSL_MEDIA_TYPE
@@ -565,8 +566,14 @@ class SearchViewSet(PublicAPIMixin, viewsets.ViewSet):
     )
     def list(self, request):
         """Questions and answers matching ``q`` in the requested language, best first."""
-        results = search_questions(
-            query=self.params["q"], visibility=self.visibility, chain=self.chain, requested=self.requested
+        search_index.ensure_current(at_least=self.versions["pages"] if self.versions else None)
+        found = search_questions(
+            query=self.params["q"],
+            visibility=self.visibility,
+            chain=self.chain,
+            requested=self.requested,
+            limit=self.params["limit"],
+            offset=self.params["offset"],
         )
-        page = self.page(len(results))
-        return page.response(represent_many(SearchResultSerializer, page.slice(results)))
+        page = self.page(found.count)
+        return page.response(represent_many(SearchResultSerializer, found.results))

@@ -11,6 +11,7 @@ class CmsConfig(AppConfig):
     def ready(self):
         from cms.change_log.triggers import install_after_migrate as install_change_log_triggers
         from cms.localize_segments import install as install_translation_editor_labels
+        from cms.search_index.fulltext import install_after_migrate as install_search_fulltext
         from cms.signal_handlers import ensure_content_locales
         from cms.translation_gate import install_save_target_guard
 
@@ -19,6 +20,7 @@ class CmsConfig(AppConfig):
         post_migrate.connect(
             install_change_log_triggers, sender=self, dispatch_uid="baken-change-log-triggers"
         )
+        post_migrate.connect(install_search_fulltext, sender=self, dispatch_uid="baken-search-fulltext")
         install_save_target_guard()
         install_translation_editor_labels()
         connect_channel_memos()

@@ -3,6 +3,7 @@
 from cms.change_log.models import ChangeLogEntry, ChangeLogHorizon
 from cms.channels.models import Channel, ChannelKey
 from cms.pages.models import CampaignHelpLine, CampaignKeyDate, CampaignPage, FAQPage, HomePage
+from cms.search_index.models import SearchEntry, SearchIndexState
 from cms.snippets.models import (
     CitationType,
     ContactPoint,
@@ -34,6 +35,8 @@ __all__ = [
     "HelpLine",
     "HomePage",
     "OpeningHours",
+    "SearchEntry",
+    "SearchIndexState",
     "SourceCitation",
     "WebhookAttempt",
     "WebhookDispatchState",

@@ -959,14 +959,21 @@ export interface components {
         };
         /**
          * @description ``{"faq": FAQReference, "anchor": "waarom-nu", "question": "Waarom nu?",
-         *     "excerpt": "…18 november is de Europese dag…", "score": 3.0}``
+         *     "excerpt": "…18 november is de Europese dag…",
+         *     "excerpt_html": "…18 november is de <mark>Europese</mark> dag…", "score": 3.0}``
          */
         SearchResult: {
             anchor: string;
+            /** @description Plain text around the first match in the answer. */
             excerpt: string;
+            /** @description The same excerpt as HTML: escaped text, each matched word in <mark>; no other markup. */
+            excerpt_html: string;
             faq: components["schemas"]["FAQReference"];
             question: string;
-            /** Format: double */
+            /**
+             * Format: double
+             * @description 2 for each query word found in the question, 1 for each found in the answer.
+             */
             score: number;
         };
         Section: {

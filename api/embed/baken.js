@@ -433,9 +433,21 @@ class BakenSearch extends HTMLElement {
     results.replaceChildren(...body.results.map((result) => el("li", { lang: result.faq.locale },
       el("a", { href: template.replace("{slug}", encodeURIComponent(result.faq.slug)).replace("{anchor}", encodeURIComponent(result.anchor)),
         text: result.question }),
-      result.excerpt ? el("p", { text: result.excerpt }) : null)));
+      result.excerpt ? excerpt(result) : null)));
     status.textContent = body.results.length ? say(locale, "found", { n: body.count }) : say(locale, "none");
   }
+}
+
+// The excerpt with its matched words marked. The API escapes excerpt_html and puts no markup in it
+// but <mark>; it is still rebuilt here from text and <mark> elements only, never inserted as HTML.
+function excerpt(result) {
+  const paragraph = el("p");
+  if (!result.excerpt_html) return paragraph.append(result.excerpt), paragraph;
+  const parsed = new DOMParser().parseFromString(`<p>${result.excerpt_html}</p>`, "text/html");
+  for (const node of parsed.body.firstChild.childNodes) {
+    paragraph.append(node.nodeName === "MARK" ? el("mark", { text: node.textContent }) : node.textContent);
+  }
+  return paragraph;
 }
 
 // --- quick exit -----------------------------------------------------------------------------

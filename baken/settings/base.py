@@ -351,8 +351,6 @@ BAKEN_API_RESPONSE_CACHE_TIMEOUT = env.int("BAKEN_API_RESPONSE_CACHE_TIMEOUT", d
 # Derived lookups (which subtrees are hidden, list counts) remembered per content version, in the
 # same shared cache, whether or not responses are cached.
 BAKEN_API_MEMOS = env.bool("BAKEN_API_MEMOS", default=True)
-# Search reads and scores the questions of at most this many best-ranked FAQ pages per request.
-BAKEN_SEARCH_MAX_PAGES = env.int("BAKEN_SEARCH_MAX_PAGES", default=50)
 # Per process: recently served entries kept in memory, so a hit only fetches the versions.
 BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES = env.int("BAKEN_API_RESPONSE_CACHE_LOCAL_BYTES", default=32 << 20)
 

@@ -740,6 +740,7 @@ def test_search_in_questions_and_answers(site, api):
                 "anchor": "melden",
                 "question": "Wat als ik iets wil melden?",
                 "excerpt": "- Bel 116000\n- Mail ons",
+                "excerpt_html": "- Bel 116000\n- Mail ons",
                 "score": 2.0,
             },
             {
@@ -747,6 +748,7 @@ def test_search_in_questions_and_answers(site, api):
                 "anchor": "beelden-verwijderen",
                 "question": "Kan ik de beelden verwijderen?",
                 "excerpt": "Ja, meld ze via stopchildporno.be.",
+                "excerpt_html": "Ja, <mark>meld</mark> ze via stopchildporno.be.",
                 "score": 1.0,
             },
         ],
