@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from api import selectors, values
+from api.selectors.sql import _DECIDING_FIELDS
 from cms.pages.models import FAQPage
 from cms.search_index import fulltext
 from cms.search_index.documents import word_spans, words
@@ -55,7 +56,8 @@ def search_questions(*, query: str, visibility, chain, requested: str, limit: in
     resolved = selectors.resolved_pages(model=FAQPage, visibility=visibility, chain=chain)
     vendor = connection.vendor
     found = (
-        SearchEntry.objects.filter(page_id__in=resolved.values("pk"))
+        SearchEntry.objects.filter(locale_id__in=visibility.chain_locale_ids(chain))
+        .filter(page_id__in=resolved.values("pk"))
         # The words are parameters, and matches() refuses any that are not folded letters and digits.
         .filter(RawSQL(*fulltext.matches(vendor, terms), output_field=BooleanField()))  # noqa: S611
         .annotate(score=_score(vendor, terms), total=Window(Count("id")))
@@ -64,13 +66,14 @@ def search_questions(*, query: str, visibility, chain, requested: str, limit: in
     )
     # The first page counts in the same statement; a later one counts first, so an offset past the
     # end (any number a client sends) never reaches the database.
-    count = found.count() if offset else None
-    rows = list(found[offset : offset + limit]) if count is None or offset < count else []
-    if not rows:
+    with fulltext.word_indexes_used(connection):
+        count = found.count() if offset else None
+        ranked = list(found[offset : offset + limit]) if count is None or offset < count else []
+    if not ranked:
         return SearchPage(count=count or 0, results=[])
-    count = rows[0][-1]
-    page_ids = list(dict.fromkeys(row[0] for row in rows))
-    pages = resolved.filter(pk__in=page_ids).in_bulk()
+    count = ranked[0][-1]
+    page_ids = list(dict.fromkeys(page_id for page_id, *_ in ranked))
+    pages = resolved.filter(pk__in=page_ids).only(*_DECIDING_FIELDS).in_bulk()
     ordered = [pages[pk] for pk in page_ids if pk in pages]
     served = selectors.serve(
         ordered,
@@ -90,7 +93,7 @@ def search_questions(*, query: str, visibility, chain, requested: str, limit: in
         for page, how in served
     }
     results = []
-    for page_id, anchor, question, answer, score, _total in rows:
+    for page_id, anchor, question, answer, score, _total in ranked:
         if page_id not in references:  # unpublished between the two reads: not shown
             continue
         text = excerpt(answer, first_match(answer, terms))

@@ -288,6 +288,11 @@ def test_search_finds_an_answer_and_its_link_opens_the_question(
         result = search.get_by_role("link", name="Wat als ik iets concreet te melden heb?")
         expect(result).to_have_attribute("href", f"#{ANCHOR}")
         expect(search.locator("li")).to_have_attribute("lang", "nl")
+        # The matched words are marked in the excerpt, which is otherwise the plain text.
+        expect(search.locator("li p mark").first).to_have_text("melden")
+        expect(search.locator("li p")).to_contain_text(
+            "We nodigen je uit dit te melden, ofwel bij de politie"
+        )
         result.click()
         expect(shadow(page, "baken-faq", f"details#{ANCHOR}")).to_have_attribute("open", "")
         assert page.evaluate(FOCUSED) == f"summary#{ANCHOR}"

@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
+                ("locale_id", models.BigIntegerField()),
                 ("position", models.PositiveIntegerField()),
                 ("anchor", models.CharField(blank=True, max_length=255)),
                 ("question", models.TextField()),

@@ -1,5 +1,6 @@
 """What the index holds for a page: its questions, their plain-text answers and their words."""
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -22,8 +23,13 @@ def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, folded word) of each word of ``text``, positions in ``text`` itself: folding
     can change a text's length ("ß" → "ss"), so positions in the folded text are not these."""
     for match in _WORD.finditer(text):
-        for word in words(match.group()):
+        for word in _folded(match.group()):
             yield match.start(), match.end(), word
+
+
+@functools.lru_cache(maxsize=1 << 16)  # words repeat across answers; bounded (a few MiB)
+def _folded(word: str) -> tuple[str, ...]:
+    return tuple(words(word))
 
 
 def entries_for(page: FAQPage) -> list[SearchEntry]:
@@ -37,6 +43,7 @@ def entries_for(page: FAQPage) -> list[SearchEntry]:
             entries.append(
                 SearchEntry(
                     page_id=page.pk,
+                    locale_id=page.locale_id,
                     position=len(entries),
                     anchor=question.get("anchor") or "",
                     question=text,

@@ -13,7 +13,10 @@ the FTS table is then rebuilt from the entries).
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from django.db import transaction
 
 COLUMNS = ("question", "answer")
 # What cms.search_index.documents.words yields: nothing either query language would parse.
@@ -87,6 +90,22 @@ def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
     from django.db import connections
 
     install(connections[using])
+
+
+@contextmanager
+def word_indexes_used(connection) -> Iterator[None]:
+    """PostgreSQL: the statements inside find entries through the GIN indexes.
+
+    The planner estimates a word-match for each row as cheap and a prefix's share of rows
+    poorly, so for a common word it reads the whole table and evaluates every ``tsvector``,
+    5-10x slower than the index (measured: 32,000 entries, "kind:*" 67 ms against 5 ms).
+    ``SET LOCAL`` keeps the hint to this transaction: nothing else is planned differently."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
 
 
 # --- matching --------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def _rebuild() -> int:
 
 def _index(pages) -> int:
     entries, count = [], 0
-    for page in pages.only("pk", "body").order_by("pk"):
+    for page in pages.only("pk", "locale_id", "body").order_by("pk"):
         entries += entries_for(page)
         count += 1
     SearchEntry.objects.bulk_create(entries, batch_size=500)

@@ -17,6 +17,9 @@ class SearchEntry(models.Model):
     page = models.ForeignKey(
         Page, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
     )
+    # The page's locale, copied so that a search skips other languages' entries without a join
+    # (not indexed: on PostgreSQL an index on it lured the planner away from the word indexes).
+    locale_id = models.BigIntegerField()
     # The question's place in the page: sections, then questions, in order, from 0.
     position = models.PositiveIntegerField()
     anchor = models.CharField(max_length=255, blank=True)

@@ -183,7 +183,13 @@ def test_install_rebuilds_the_fts_table_when_its_triggers_were_lost(db):
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER cms_search_fts_insert")  # as a SQLite table rebuild does
     SearchEntry.objects.create(
-        page_id=1, position=0, question="q", answer="a", question_words="zoutvaatje", answer_words=""
+        page_id=1,
+        locale_id=1,
+        position=0,
+        question="q",
+        answer="a",
+        question_words="zoutvaatje",
+        answer_words="",
     )
     assert not _matching(["zoutvaatje"])
     fulltext.install(connection)
@@ -215,6 +221,7 @@ def test_a_word_matches_exactly_the_indexed_words_it_starts(db, texts, query, co
     SearchEntry.objects.bulk_create(
         SearchEntry(
             page_id=n,
+            locale_id=1,
             position=0,
             question=q,
             answer=a,
