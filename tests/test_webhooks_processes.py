@@ -138,7 +138,8 @@ def test_a_worker_process_delivers_changes_made_elsewhere_and_a_killed_one_loses
             (event, code) for event in ("helpline.changed", "helpline.contact_changed") for code in LOCALES
         }
         wait_for(lambda: helpline_events() == wanted, seconds=30, what="the help-line events")
-        first = [json.loads(r["body"]) for r in receiver.records()[:3]]
+        # The /ok endpoint's first three: the slow endpoint's helpline.changed may arrive among them.
+        first = [json.loads(r["body"]) for r in receiver.records() if r["path"] == "/ok"][:3]
         assert {p["type"] for p in first} == {"helpline.contact_changed"}  # priority events first
         assert {p["data"]["slug"] for p in first} == {"child-focus-116000"}
 
