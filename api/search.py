@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, Count, FloatField, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 
 from api import selectors, values
-from api.selectors.sql import _DECIDING_FIELDS
 from cms.pages.models import FAQPage
 from cms.search_index import fulltext
 from cms.search_index.documents import word_spans, words
@@ -73,14 +71,8 @@ def search_questions(*, query: str, visibility, chain, requested: str, limit: in
         return SearchPage(count=count or 0, results=[])
     count = ranked[0][-1]
     page_ids = list(dict.fromkeys(page_id for page_id, *_ in ranked))
-    pages = resolved.filter(pk__in=page_ids).only(*_DECIDING_FIELDS).in_bulk()
-    ordered = [pages[pk] for pk in page_ids if pk in pages]
-    served = selectors.serve(
-        ordered,
-        requested=requested,
-        locale_codes=visibility.locale_codes,
-        source_published_at={page.translation_key: page.source_published_at for page in ordered},
-    )
+    # Their pages' references as a list shows them (visibility applied again, one query).
+    served = selectors.faq_summaries(pks=page_ids, visibility=visibility, requested=requested)
     references = {
         page.pk: values.FAQReference(
             id=page.pk,
@@ -110,14 +102,14 @@ def search_questions(*, query: str, visibility, chain, requested: str, limit: in
     return SearchPage(count=count, results=results)
 
 
-def _score(vendor: str, terms: list[str]) -> Coalesce:
+def _score(vendor: str, terms: list[str]) -> RawSQL:
     parts, parameters = [], []
     for term in terms:
         for column, weight in (("question", QUESTION_WEIGHT), ("answer", ANSWER_WEIGHT)):
             sql, params = fulltext.matches(vendor, [term], column)
             parts.append(f"CASE WHEN {sql} THEN {weight} ELSE 0 END")
             parameters += params
-    return Coalesce(RawSQL(" + ".join(parts), parameters, output_field=FloatField()), 0.0)  # noqa: S611
+    return RawSQL(" + ".join(parts), parameters, output_field=FloatField())  # noqa: S611
 
 
 def first_match(text: str, terms: list[str]) -> int | None:
