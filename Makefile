@@ -97,7 +97,9 @@ clean-db:
 	rm -f db.sqlite3
 
 # --- production server, benchmark, load test (docs/performance.md) --------------------------------
-# `make serve`: gunicorn with the production settings, $(SERVE_WORKERS) sync workers (2 × CPUs + 1),
+# `make serve`: gunicorn with the production settings, $(SERVE_WORKERS) workers (2 × CPUs + 1) of
+# $(SERVE_THREADS) threads each, configured by baken/gunicorn_conf.py (threaded workers: slow or
+# pausing clients hold no worker; docs/performance.md);
 # static files collected and served by whitenoise. Configuration comes from the environment only:
 # DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and WAGTAILADMIN_BASE_URL
 # (plus the optional ones in baken/settings/). Behind a TLS proxy, which must set X-Forwarded-Proto;
@@ -106,6 +108,7 @@ SERVE_SETTINGS ?= baken.settings.production
 SERVE_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
 SERVE_COLLECTSTATIC ?= 1
 SERVE_REQUIRED_ENV := DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DATABASE_URL REDIS_URL WAGTAILADMIN_BASE_URL
+SERVE_THREADS ?= 4
 GUNICORN_ARGS ?=
 
 .PHONY: bench loadtest
@@ -135,10 +138,10 @@ serve: install
 		fi; \
 		exit 2; \
 	}
-	@echo "Serving Baken ($(SERVE_SETTINGS), $(SERVE_WORKERS) workers) on http://$(HOST):$(PORT)/"
+	@echo "Serving Baken ($(SERVE_SETTINGS), $(SERVE_WORKERS) workers × $(SERVE_THREADS) threads) on http://$(HOST):$(PORT)/"
 	@exec env DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/gunicorn baken.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $(SERVE_WORKERS) --worker-class sync --preload \
-		--timeout 30 --graceful-timeout 30 --worker-tmp-dir /dev/shm \
+		--bind $(HOST):$(PORT) --workers $(SERVE_WORKERS) --threads $(SERVE_THREADS) \
+		--config python:baken.gunicorn_conf \
 		--error-logfile - --log-level info $(GUNICORN_ARGS)
 
 # `make bench`: seeded benchmark against Wagtail API v2 and the stack's ceiling; results in

@@ -1,5 +1,6 @@
-"""Real server processes for the tests that need them: ``runserver`` and ``gunicorn`` (two
-workers) on one database with the demo content, in the configuration people run.
+"""Real server processes for the tests that need them: ``runserver`` and ``gunicorn`` (``make
+serve``'s configuration, ``baken/gunicorn_conf.py``, with two workers) on one database with the
+demo content, in the configuration people run.
 
 ``deployed(kind, tmp_path)`` builds one: ``sqlite-without-redis`` (``make run``: a SQLite file,
 each process its own private cache) or ``postgresql-with-redis`` (production: a fresh PostgreSQL
@@ -91,6 +92,8 @@ class Deployment:
                 [
                     str(Path(sys.executable).with_name("gunicorn")),
                     "baken.wsgi",
+                    "--config",  # make serve's configuration, with fewer workers
+                    "python:baken.gunicorn_conf",
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--workers",
