@@ -680,7 +680,8 @@ def markdown(result: dict) -> str:
         f"{machine.get('wrk', '')}  ",
         f"Load: wrk, {cfg['connections']} connections, {cfg['threads']} threads, {cfg['duration_s']} s per "
         f"scenario after {cfg['warmup_s']} s warm-up; gunicorn "
-        f"{'/'.join(map(str, result['workers_per_server']))} workers per server (baken/gunicorn_conf.py); all on 127.0.0.1.  ",
+        f"{'/'.join(map(str, result['workers_per_server']))} workers per server (baken/gunicorn_conf.py); "
+        "all on 127.0.0.1.  ",
         f"Data: N FAQ pages per locale × {len(cfg['locales'])} locales ({', '.join(cfg['locales'])}), "
         "8 questions each, plus the demo content.",
         "",
