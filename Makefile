@@ -98,8 +98,8 @@ clean-db:
 
 # --- production server, benchmark, load test (docs/performance.md) --------------------------------
 # `make serve`: gunicorn with the production settings, $(SERVE_WORKERS) workers (2 × CPUs + 1) of
-# $(SERVE_THREADS) threads each, configured by baken/gunicorn_conf.py (threaded workers: slow or
-# pausing clients hold no worker; docs/performance.md);
+# 4 threads each (SERVE_THREADS to change), configured by baken/gunicorn_conf.py (threaded workers:
+# clients pausing between requests hold no worker; docs/performance.md);
 # static files collected and served by whitenoise. Configuration comes from the environment only:
 # DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and WAGTAILADMIN_BASE_URL
 # (plus the optional ones in baken/settings/). Behind a TLS proxy, which must set X-Forwarded-Proto;
@@ -108,7 +108,6 @@ SERVE_SETTINGS ?= baken.settings.production
 SERVE_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
 SERVE_COLLECTSTATIC ?= 1
 SERVE_REQUIRED_ENV := DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DATABASE_URL REDIS_URL WAGTAILADMIN_BASE_URL
-SERVE_THREADS ?= 4
 GUNICORN_ARGS ?=
 
 .PHONY: bench loadtest
@@ -138,9 +137,9 @@ serve: install
 		fi; \
 		exit 2; \
 	}
-	@echo "Serving Baken ($(SERVE_SETTINGS), $(SERVE_WORKERS) workers × $(SERVE_THREADS) threads) on http://$(HOST):$(PORT)/"
+	@echo "Serving Baken ($(SERVE_SETTINGS), $(SERVE_WORKERS) workers$(if $(SERVE_THREADS), × $(SERVE_THREADS) threads)) on http://$(HOST):$(PORT)/"
 	@exec env DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/gunicorn baken.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $(SERVE_WORKERS) --threads $(SERVE_THREADS) \
+		--bind $(HOST):$(PORT) --workers $(SERVE_WORKERS) $(if $(SERVE_THREADS),--threads $(SERVE_THREADS)) \
 		--config python:baken.gunicorn_conf \
 		--error-logfile - --log-level info $(GUNICORN_ARGS)
 
