@@ -60,18 +60,20 @@ class PublicAPISchema(AutoSchema):
 # The rate limit's header fields (api/rate_limits/), on every answer of every operation.
 RATE_LIMIT_HEADERS = {
     "RateLimit-Policy": {
-        "description": 'The client\'s quota (IETF RateLimit header fields), e.g. `"anonymous";q=600;w=60`: '
-        "q units per w seconds. A search costs 5 units, the changes feed 3, a list 2, anything else 1.",
+        "description": 'The client\'s quota (IETF RateLimit header fields), e.g. `"anonymous";q=100;w=10`: '
+        "a bucket of q units, refilled continuously at q units per w seconds. A search costs 5 units, "
+        "the changes feed 3, a list 2, anything else 1.",
         "schema": {"type": "string"},
     },
     "RateLimit": {
-        "description": 'What is left, e.g. `"anonymous";r=593;t=41`: r units left, t seconds until the '
-        "window ends. Absent when the counter cannot be reached (the request was not limited).",
+        "description": 'What is left, e.g. `"anonymous";r=93;t=1`: r units that can be spent now, t seconds '
+        "until the bucket is full again. Absent when the counter cannot be reached (the request was not "
+        "limited).",
         "schema": {"type": "string"},
     },
 }
 RETRY_AFTER = {
-    "description": "Seconds until the quota returns.",
+    "description": "Seconds until this request would fit: refused requests spend nothing.",
     "schema": {"type": "integer", "minimum": 1},
 }
 

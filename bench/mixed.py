@@ -3,8 +3,9 @@
 Invariants:
 
 * The server is a ``make serve`` like the others, plus ``BAKEN_TRUSTED_PROXIES=1`` and the
-  anonymous rate limit ``BENCH_MIXED_RATE_LIMIT`` (production's default, 600 units a minute; a
-  search costs 5): every request names its client in ``X-Forwarded-For``, as a TLS proxy would.
+  anonymous rate limit ``BENCH_MIXED_RATE_LIMIT`` (production's default ``100/10``: a bucket of
+  100 units refilled at 10 a second; a search costs 5): every request names its client in
+  ``X-Forwarded-For``, as a TLS proxy would.
 * Readers are ``bench/mix.lua``'s rotation (``make loadtest``'s lists, details, fixed searches and
   revalidations) at ``BENCH_CONNECTIONS`` connections, each request from one of
   ``BENCH_MIXED_READER_ADDRESSES`` addresses: many people, each far below the rate limit, so no
@@ -16,8 +17,8 @@ Invariants:
   the share achieved is measured and reported). Its 429s are expected; a 5xx or socket error is
   an error.
 * Both runs last ``BENCH_MIXED_DURATION`` seconds after the same warm-up, on the same server
-  (its RSS never shrinks: the second run's peak includes the first). The rate limit's window is
-  fixed, so within one window the attacker gets its whole quota (120 searches) as a burst.
+  (its RSS never shrinks: the second run's peak includes the first). The attacker gets a full
+  bucket (20 searches) at once, then 2 searches a second (api/rate_limits/gcra.py).
 """
 
 import concurrent.futures

@@ -20,7 +20,7 @@
 
 Other knobs: BENCH_THREADS (2), BENCH_WORKERS (make serve's default), BENCH_SEARCH_QUERY (melden),
 BENCH_SEARCH_WORDS (100 words probed per locale), BENCH_SEARCH_SEED (1), BENCH_MIXED=0 (skip the
-mixed load), BENCH_MIXED_DURATION (30), BENCH_MIXED_SHARE (10 %), BENCH_MIXED_RATE_LIMIT (600/60),
+mixed load), BENCH_MIXED_DURATION (30), BENCH_MIXED_SHARE (10 %), BENCH_MIXED_RATE_LIMIT (100/10),
 BENCH_MIXED_READER_ADDRESSES (1024), BENCH_MIXED_ATTACKER_CONNECTIONS (8),
 BENCH_REUSE_DB=1 (keep and top up an existing bench database instead of recreating it),
 BENCH_DROP_DB=1 (drop the database afterwards), BENCH_REDIS_URL, BENCH_POSTGRES_URL.
@@ -86,7 +86,7 @@ class Config:
         self.mixed = tools.env_str("BENCH_MIXED", "1") == "1"
         self.mixed_duration = tools.env_int("BENCH_MIXED_DURATION", 30)
         self.mixed_share = tools.env_int("BENCH_MIXED_SHARE", 10) / 100
-        self.mixed_rate_limit = tools.env_str("BENCH_MIXED_RATE_LIMIT", "600/60")
+        self.mixed_rate_limit = tools.env_str("BENCH_MIXED_RATE_LIMIT", "100/10")
         self.mixed_reader_addresses = tools.env_int("BENCH_MIXED_READER_ADDRESSES", 1024)
         self.mixed_attacker_connections = tools.env_int("BENCH_MIXED_ATTACKER_CONNECTIONS", 8)
 

@@ -1,6 +1,7 @@
 """Rate limits: every API request is counted (cache hits too) with its endpoint's cost, per
 channel or per client address; the RateLimit fields on every answer; 429 with Retry-After past the
-quota; a counter that cannot be reached never takes the API down. Across real server processes:
+quota; the bucket refills unit by unit; a counter that cannot be reached never takes the API down.
+The bucket's arithmetic: tests/test_rate_limits_gcra.py. Across real server processes:
 tests/test_rate_limits_processes.py."""
 
 import logging
@@ -15,7 +16,7 @@ import pytest
 
 from api.rate_limits import costs
 from api.rate_limits.clients import bucket_of, client_address
-from api.rate_limits.counters import CounterUnavailable, FileCounter, window_of
+from api.rate_limits.counters import CounterUnavailable, FileCounter, Taken
 from cms.channels import keys
 from cms.channels.models import Channel
 from tests.servers import REPOSITORY
@@ -27,9 +28,10 @@ LIST = "/api/v1/helplines/"
 
 @pytest.fixture
 def limits(settings, tmp_path, built):
-    """Small quotas and a counter file of this test's own."""
+    """Small quotas refilling slowly (anonymous: a unit every 360 s, so a slow test machine never
+    sees one come back) and a counter file of this test's own."""
     settings.BAKEN_RATE_LIMIT_FILE = str(tmp_path / "counters.sqlite3")
-    settings.BAKEN_RATE_LIMITS = {"anonymous": (10, 60), "standard": (20, 60), "high": (100, 60)}
+    settings.BAKEN_RATE_LIMITS = {"anonymous": (10, 3600), "standard": (20, 3600), "high": (100, 3600)}
     return settings
 
 
@@ -82,9 +84,8 @@ def test_addresses_are_never_stored_as_such(rf):
 
 def test_every_answer_says_the_policy_and_what_is_left(client, limits):
     first = client.get(DETAIL)
-    assert first["RateLimit-Policy"] == '"anonymous";q=10;w=60'
-    name, remaining, reset = fields(first)
-    assert (name, remaining) == ("anonymous", 9) and 1 <= reset <= 60
+    assert first["RateLimit-Policy"] == '"anonymous";q=10;w=3600'
+    assert fields(first) == ("anonymous", 9, 360)  # full again in one unit's interval
     assert fields(client.get(LIST))[1] == 7  # a list costs 2
     assert fields(client.get("/api/v1/nope/"))[1] == 6  # errors count too
 
@@ -98,11 +99,12 @@ def test_past_the_quota_a_429_problem_with_retry_after(client, limits):
     body = refused.json()
     assert body["type"] == "urn:baken:problem:rate-limited"
     assert body["detail"].startswith(
-        "Rate limit reached: 10 units per 60 s for this client (this request costs 1)."
+        "Rate limit reached: this client may spend 10 units at once, refilled at 10 units per 3600 s "
+        "(this request costs 1)."
     )
-    name, remaining, reset = fields(refused)
-    assert (name, remaining) == ("anonymous", 0)
-    assert refused["Retry-After"] == str(reset)
+    name, remaining, full_in = fields(refused)
+    assert (name, remaining) == ("anonymous", 0) and 3599 <= full_in <= 3600
+    assert 359 <= int(refused["Retry-After"]) <= 360  # one unit's interval: a detail costs 1
     assert refused["Cache-Control"] == "private, no-store"
     # Another address has its own count.
     assert client.get(DETAIL, REMOTE_ADDR="192.0.2.7").status_code == 200
@@ -121,27 +123,34 @@ def test_a_channel_counts_on_its_own_policy(client, limits):
     assert client.get(DETAIL).status_code == 429  # the address is spent…
     with_key = client.get(DETAIL, HTTP_AUTHORIZATION=f"Bearer {text}")
     assert with_key.status_code == 200  # …the channel is not
-    assert with_key["RateLimit-Policy"] == '"high";q=100;w=60'
+    assert with_key["RateLimit-Policy"] == '"high";q=100;w=3600'
     assert fields(with_key)[1] == 99
 
 
-def test_the_window_ends_and_the_quota_returns(client, limits, monkeypatch):
+def test_the_bucket_refills_one_unit_at_a_time(client, limits, monkeypatch):
     import api.rate_limits.middleware as middleware
 
-    monkeypatch.setattr(middleware.time, "time", lambda: 1_000_000.0)  # 20 s before a window ends
-    for _ in range(10):
-        client.get(DETAIL)
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    assert [client.get(SEARCH).status_code for _ in range(3)] == [200, 200, 429]  # 5 + 5, then 5 more
     refused = client.get(DETAIL)
-    assert (refused.status_code, refused["Retry-After"]) == (429, "20")
-    monkeypatch.setattr(middleware.time, "time", lambda: 1_000_020.0)
-    assert client.get(DETAIL).status_code == 200
+    assert (refused.status_code, refused["Retry-After"]) == (429, "360")
+    clock[0] += 359  # not yet
+    assert client.get(DETAIL)["Retry-After"] == "1"
+    clock[0] += 1  # one unit back: one detail, not a search
+    assert client.get(SEARCH).status_code == 429
+    allowed = client.get(DETAIL)
+    assert allowed.status_code == 200 and fields(allowed)[1:] == (0, 3600)
+    assert client.get(DETAIL).status_code == 429
+    clock[0] += 3600  # full again: the whole quota, not more
+    assert [client.get(SEARCH).status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_an_unreachable_counter_serves_without_limits_and_says_so_once(client, limits, monkeypatch, caplog):
     from api.rate_limits import counters
 
     class Down:
-        def add(self, *args, **kwargs):
+        def take(self, *args, **kwargs):
             raise CounterUnavailable("connection refused")
 
     monkeypatch.setattr(counters, "_counter", Down())
@@ -152,19 +161,26 @@ def test_an_unreachable_counter_serves_without_limits_and_says_so_once(client, l
     assert [r.message for r in caplog.records] == ["Rate-limit counter unavailable: serving without limits"]
 
 
+NOW_US = 1_000_000 * 1_000_000
+
+
 def test_the_file_counter_adds_up_across_processes(tmp_path):
     path = tmp_path / "counters.sqlite3"
     program = (
         "import sys; from pathlib import Path; import django; django.setup()\n"
         "from api.rate_limits.counters import FileCounter\n"
         "counter = FileCounter(Path(sys.argv[1]))\n"
-        "for _ in range(200): counter.add('b', 1, 60, 1_000_000.0)\n"
+        f"print(sum(counter.take('b', 1, 500, 3600, {NOW_US}).allowed for _ in range(200)))\n"
     )
-    workers = [subprocess.Popen([sys.executable, "-c", program, str(path)], cwd=REPOSITORY) for _ in range(3)]
-    for worker in workers:
-        assert worker.wait(timeout=60) == 0
-    assert FileCounter(path).add("b", 1, 60, 1_000_000.0) == (601, 20.0, None)
-    assert sqlite3.connect(path).execute("SELECT count(*) FROM counters").fetchone() == (1,)
+    workers = [
+        subprocess.Popen([sys.executable, "-c", program, str(path)], cwd=REPOSITORY, stdout=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    allowed = [int(worker.communicate(timeout=60)[0]) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * 3
+    assert sum(allowed) == 500  # of 600 asked, exactly the quota, however the processes interleaved
+    assert FileCounter(path).take("b", 1, 500, 3600, NOW_US) == Taken(False, NOW_US + 3600 * 1_000_000, None)
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM buckets").fetchone() == (1,)
 
 
 def test_processes_opening_a_new_counter_file_at_the_same_moment_all_count(tmp_path):
@@ -176,7 +192,7 @@ def test_processes_opening_a_new_counter_file_at_the_same_moment_all_count(tmp_p
         "start = float(sys.argv[2])\n"
         "for n in range(40):\n"
         "    while time.time() < start + n * 0.03: pass\n"  # the processes open each file together
-        "    FileCounter(Path(sys.argv[1]) / f'{n}.sqlite3').add('b', 1, 60, 1_000_000.0)\n"
+        f"    FileCounter(Path(sys.argv[1]) / f'{{n}}.sqlite3').take('b', 1, 60, 60, {NOW_US})\n"
     )
     start = time.time() + 4  # after every interpreter has started
     workers = [
@@ -188,21 +204,28 @@ def test_processes_opening_a_new_counter_file_at_the_same_moment_all_count(tmp_p
     errors = [worker.communicate(timeout=120)[1].decode() for worker in workers]
     assert [worker.returncode for worker in workers] == [0] * 6, errors
     for n in range(40):
-        assert sqlite3.connect(tmp_path / f"{n}.sqlite3").execute("SELECT used FROM counters").fetchall() == [
-            (6,)
+        assert sqlite3.connect(tmp_path / f"{n}.sqlite3").execute("SELECT tat FROM buckets").fetchall() == [
+            (NOW_US + 6 * 1_000_000,)  # six units of one second each
         ]
 
 
-def test_windows_that_ended_are_pruned(tmp_path):
+def test_buckets_full_again_are_pruned(tmp_path):
     counter = FileCounter(tmp_path / "c.sqlite3")
-    counter.add("old", 1, 60, 1_000_000.0)
-    counter.add("new", 1, 60, 1_000_200.0)  # more than a minute later: prunes
-    rows = sqlite3.connect(tmp_path / "c.sqlite3").execute("SELECT bucket FROM counters").fetchall()
-    assert rows == [("new",)]
+    counter.take("old", 1, 60, 60, NOW_US)  # full again a second later
+    counter.take("new", 60, 60, 60, NOW_US + 100 * 1_000_000)  # more than a minute later: prunes
+    rows = sqlite3.connect(tmp_path / "c.sqlite3").execute("SELECT bucket FROM buckets").fetchall()
+    assert rows == [("new:60:60",)]
 
 
-def test_window_of():
-    assert window_of(1_000_000.5, 60) == (999_960, 19.5)
+def test_an_old_counter_file_is_upgraded(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE counters (bucket TEXT, window INTEGER, start INTEGER, used INTEGER)")
+    old.commit()
+    old.close()
+    assert FileCounter(path).take("b", 1, 10, 10, NOW_US).allowed
+    tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert sorted(tables) == [("buckets",), ("usage",)]
 
 
 # --- usage per channel, per day ------------------------------------------------------------------
@@ -245,3 +268,21 @@ def test_a_channels_requests_and_refusals_are_counted_per_day_without_addresses(
         assert sorted(names) == [("anonymous",), (f"channel:{channel.pk}",)]
     page = admin_client.get(f"/admin/channels/edit/{channel.pk}/").content.decode()
     assert re.search(rf"<td>{today}</td><td>22</td><td>2</td>", page)
+
+
+def test_both_counters_decide_exactly_as_the_algorithm(usage_counter):
+    # The Redis script repeats gcra.decide in Lua: the same sequence, the same decisions and times.
+    from api.rate_limits import gcra
+    from api.rate_limits.counters import counter
+
+    steps = [(0, 5), (0, 5), (0, 1), (359_999_999, 1), (1, 1), (1, 5), (7_200_000_000, 5), (0, 4)]
+    now, tat, bucket = NOW_US, 0, f"address:{uuid.uuid4().hex}"
+    for gap, cost in steps:
+        now += gap
+        expected = gcra.decide(tat=tat, now_us=now, cost=cost, quota=10, window=3600)
+        assert counter().take(bucket, cost, 10, 3600, now) == Taken(expected.allowed, expected.tat, None)
+        tat = expected.tat
+    # A quota that does not divide the window, and a key read in the same round trip.
+    taken = counter().take(bucket, 1, 7, 3600, NOW_US, read=["missing-key"])
+    assert taken.allowed and taken.tat == NOW_US + gcra.interval(quota=7, window=3600)
+    assert taken.values == ([None] if usage_counter == "redis" else None)

@@ -134,3 +134,28 @@ def test_test_settings_are_in_effect_for_this_suite(settings):
     assert settings.SECRET_KEY == "test-only-secret-key"
     assert settings.DEBUG is False
     assert settings.BAKEN_LOCALES == ["nl", "fr", "en", "de"]
+
+
+RATE_LIMITS = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "print(json.dumps(settings.BAKEN_RATE_LIMITS))"
+)
+
+
+def test_rate_limits_default_to_buckets_of_ten_seconds():
+    result = run_settings("baken.settings.dev", {}, RATE_LIMITS)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"anonymous": [100, 10], "standard": [500, 10], "high": [2000, 10]}
+    result = run_settings("baken.settings.dev", {"BAKEN_RATE_LIMIT_HIGH": "6000/30"}, RATE_LIMITS)
+    assert json.loads(result.stdout)["high"] == [6000, 30]
+
+
+@pytest.mark.parametrize("value", ["600", "600/", "/60", "4/60", "600/0", "six/60", "600/60/10", "-5/60"])
+def test_a_malformed_rate_limit_refuses_to_start(value):
+    result = run_settings("baken.settings.dev", {"BAKEN_RATE_LIMIT_ANONYMOUS": value}, SETUP_ONLY)
+    assert result.returncode != 0
+    assert (
+        f"django.core.exceptions.ImproperlyConfigured: BAKEN_RATE_LIMIT_ANONYMOUS={value!r}: expected "
+        "QUOTA/WINDOW, whole numbers, a quota of at least 5 units (what a search costs) and a window "
+        "of at least 1 second, e.g. 100/10"
+    ) in result.stderr

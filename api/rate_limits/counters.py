@@ -1,14 +1,16 @@
-"""Fixed-window counters shared by every process: Redis, or a SQLite file on this machine.
+"""Rate-limit buckets shared by every process: Redis, or a SQLite file on this machine.
 
-``add(bucket, cost, window, now, read=keys, usage=Usage(...))`` adds ``cost`` to the bucket's
-current window and returns the window's total, the seconds until it ends, and (Redis only, else
-None) the values of ``read``: raw keys read in the same round trip (the response cache's content
-versions). Raises :class:`CounterUnavailable` when the counter cannot be reached (the caller
-serves the request unlimited).
+``take(bucket, cost, quota, window, now_us, read=keys, usage=name)`` decides by
+:mod:`api.rate_limits.gcra` whether the bucket can spend ``cost`` units now, spends them if so,
+and returns a :class:`Taken`: the decision, the bucket's arrival time after it, and (Redis only,
+else None) the values of ``read``: raw keys read in the same round trip (the response cache's
+content versions). Raises :class:`CounterUnavailable` when the counter cannot be reached (the
+caller serves the request unlimited). A bucket is one number (its arrival time), kept until the
+bucket is full again: a full bucket and a missing one are the same.
 
 **Usage** (``usage``): in the same round trip, the day's request count of the client's *usage
 name* — ``channel:<id>``, or ``anonymous`` for every client without a key together — and, when
-the window's total is past the quota, its count of refused (429) requests. Days are UTC and kept
+the request is refused, its count of refused (429) requests. Days are UTC and kept
 :data:`USAGE_DAYS` days. Nothing about a client's address or software is stored.
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.signals import setting_changed
 
+from api.rate_limits import gcra
 from api.response_cache.store import FORMAT, PREFIX, shared_store
 
 USAGE_DAYS = 40
@@ -35,9 +38,10 @@ class CounterUnavailable(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Usage:
-    name: str  # "channel:<id>" or "anonymous"
-    quota: int  # a window's total past this is a refused request
+class Taken:
+    allowed: bool
+    tat: int  # the bucket's arrival time after this request (gcra, µs)
+    values: list | None  # the keys read in the same round trip (Redis), else None
 
 
 @dataclass(frozen=True)
@@ -57,57 +61,58 @@ def _day_name(day_number: int) -> str:
     return (dt.date(1970, 1, 1) + dt.timedelta(days=day_number)).isoformat()
 
 
-def window_of(now: float, window: int) -> tuple[int, float]:
-    """(the window's start, the seconds until it ends) for moment ``now``."""
-    start = int(now // window) * window
-    return start, start + window - now
-
-
-# One round trip: count, give a new window's key its expiry, count the day's usage (a hash per
-# day: <name> and <name>:limited), and read the keys asked for.
-_ADD_AND_READ = """
-local used = redis.call('INCRBY', KEYS[1], ARGV[1])
-if used == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-if ARGV[3] ~= '' then
-    if redis.call('HINCRBY', KEYS[2], ARGV[3], 1) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[5]) end
-    if used > tonumber(ARGV[4]) then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':limited', 1) end
+# One round trip: gcra.decide on the bucket's arrival time, keep the new one until the bucket is
+# full again, count the day's usage (a hash per day: <name> and <name>:limited), and read the keys
+# asked for. Whole microseconds, as in gcra; a bucket's key expires when it is full again.
+# ARGV: now (µs), cost, the unit's interval (µs), quota, usage name ('' for none), usage TTL (s).
+_TAKE_AND_READ = """
+local now, cost, step, quota = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local after = tat + cost * step
+local allowed = 0
+if after - now <= quota * step then
+    allowed, tat = 1, after
+    redis.call('SET', KEYS[1], string.format('%d', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
 end
-if #KEYS > 2 then return {used, redis.call('MGET', unpack(KEYS, 3))} end
-return {used, {}}
+if ARGV[5] ~= '' then
+    if redis.call('HINCRBY', KEYS[2], ARGV[5], 1) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[6]) end
+    if allowed == 0 then redis.call('HINCRBY', KEYS[2], ARGV[5] .. ':limited', 1) end
+end
+local values = {}
+if #KEYS > 2 then values = redis.call('MGET', unpack(KEYS, 3)) end
+return {allowed, string.format('%d', tat), values}
 """
 
 
 class RedisCounter:
     def __init__(self, store):
         self.store = store
-        self.script = store.client.register_script(_ADD_AND_READ)
+        self.script = store.client.register_script(_TAKE_AND_READ)
 
     def _usage_key(self, day: str) -> str:
         return self.store.make_key(f"{PREFIX}:usage:{FORMAT}:{day}")
 
-    def add(
+    def take(
         self,
         bucket: str,
         cost: int,
+        quota: int,
         window: int,
-        now: float,
+        now_us: int,
         read: list[str] | None = None,
-        usage: Usage | None = None,
-    ) -> tuple[int, float, list | None]:
-        start, left = window_of(now, window)
-        key = self.store.make_key(f"{PREFIX}:ratelimit:{FORMAT}:{bucket}:{window}:{start}")
-        args = [
-            cost,
-            window + 1,
-            usage.name if usage else "",
-            usage.quota if usage else 0,
-            USAGE_DAYS * 86400,
-        ]
+        usage: str | None = None,
+    ) -> Taken:
+        # The policy is part of the key: a channel moved to another policy starts full.
+        key = self.store.make_key(f"{PREFIX}:gcra:{FORMAT}:{bucket}:{quota}:{window}")
+        step = gcra.interval(quota=quota, window=window)
+        args = [now_us, cost, step, quota, usage or "", USAGE_DAYS * 86400]
         try:
-            used, values = self.script(keys=[key, self._usage_key(day_of(now)), *(read or ())], args=args)
+            allowed, tat, values = self.script(
+                keys=[key, self._usage_key(day_of(now_us / gcra.MICROSECONDS)), *(read or ())], args=args
+            )
         except Exception as error:  # any Redis failure: unlimited, not down
             raise CounterUnavailable(str(error)) from error
-        return int(used), left, (values if read else None)
+        return Taken(bool(allowed), int(tat), values if read else None)
 
     def usage(self, name: str, days: list[str]) -> list[DayUsage]:
         try:
@@ -124,9 +129,9 @@ class RedisCounter:
 
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS counters (
-    bucket TEXT NOT NULL, window INTEGER NOT NULL, start INTEGER NOT NULL, used INTEGER NOT NULL,
-    PRIMARY KEY (bucket, window, start)
+DROP TABLE IF EXISTS counters;
+CREATE TABLE IF NOT EXISTS buckets (
+    bucket TEXT NOT NULL PRIMARY KEY, tat INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS usage (
     day TEXT NOT NULL, name TEXT NOT NULL, requests INTEGER NOT NULL, limited INTEGER NOT NULL,
@@ -137,12 +142,10 @@ _USE = """
 INSERT INTO usage (day, name, requests, limited) VALUES (?, ?, 1, ?)
 ON CONFLICT (day, name) DO UPDATE SET requests = requests + 1, limited = limited + excluded.limited
 """
-_ADD = """
-INSERT INTO counters (bucket, window, start, used) VALUES (?, ?, ?, ?)
-ON CONFLICT (bucket, window, start) DO UPDATE SET used = used + excluded.used
-RETURNING used
+_KEEP = """
+INSERT INTO buckets (bucket, tat) VALUES (?, ?) ON CONFLICT (bucket) DO UPDATE SET tat = excluded.tat
 """
-# Windows that ended are deleted now and then (by whichever process comes by).
+# Buckets that are full again are deleted now and then (by whichever process comes by).
 PRUNE_EVERY_SECONDS = 60
 SETUP_WAIT_SECONDS = 5  # as long as the connection's busy timeout
 
@@ -191,29 +194,44 @@ class FileCounter:
             waited += delay
             delay = min(delay * 2, 0.2)
 
-    def add(
+    def take(
         self,
         bucket: str,
         cost: int,
+        quota: int,
         window: int,
-        now: float,
+        now_us: int,
         read: list[str] | None = None,
-        usage: Usage | None = None,
-    ) -> tuple[int, float, list | None]:
-        start, left = window_of(now, window)
+        usage: str | None = None,
+    ) -> Taken:
+        now = now_us / gcra.MICROSECONDS
+        key = f"{bucket}:{quota}:{window}"  # the policy is part of the key, as in Redis
         try:
             connection = self._connection()
-            (used,) = connection.execute(_ADD, (bucket, window, start, cost)).fetchone()
-            if usage is not None:
-                connection.execute(_USE, (day_of(now), usage.name, int(used > usage.quota)))
-            if now - self.pruned_at > PRUNE_EVERY_SECONDS:
-                self.pruned_at = now
-                connection.execute("DELETE FROM counters WHERE start + window < ?", (int(now),))
-                oldest = day_of(now - USAGE_DAYS * 86400)
-                connection.execute("DELETE FROM usage WHERE day < ?", (oldest,))
+            # IMMEDIATE: the read and the write are one step for every process sharing the file.
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                row = connection.execute("SELECT tat FROM buckets WHERE bucket = ?", (key,)).fetchone()
+                decision = gcra.decide(
+                    tat=row[0] if row else 0, now_us=now_us, cost=cost, quota=quota, window=window
+                )
+                if decision.allowed:
+                    connection.execute(_KEEP, (key, decision.tat))
+                if usage is not None:
+                    connection.execute(_USE, (day_of(now), usage, int(not decision.allowed)))
+                if now - self.pruned_at > PRUNE_EVERY_SECONDS:
+                    self.pruned_at = now
+                    connection.execute("DELETE FROM buckets WHERE tat < ?", (now_us,))
+                    oldest = day_of(now - USAGE_DAYS * 86400)
+                    connection.execute("DELETE FROM usage WHERE day < ?", (oldest,))
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
         except (sqlite3.Error, OSError) as error:
             raise CounterUnavailable(str(error)) from error
-        return int(used), left, None
+        return Taken(decision.allowed, decision.tat, None)
 
     def usage(self, name: str, days: list[str]) -> list[DayUsage]:
         try:

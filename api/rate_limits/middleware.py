@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 
 from django.conf import settings
 from django.http import JsonResponse
 
 from api.errors import PROBLEM_CONTENT_TYPE, problem
-from api.rate_limits import costs
+from api.rate_limits import costs, gcra
 from api.rate_limits.clients import bucket_of
-from api.rate_limits.counters import CounterUnavailable, Usage, counter
+from api.rate_limits.counters import CounterUnavailable, counter
 from api.rate_limits.policies import policy
 from api.response_cache.middleware import versions_to_prefetch
 
@@ -31,41 +30,50 @@ class RateLimitMiddleware:
             return self.get_response(request)
         name, bucket = bucket_of(request)
         limit = policy(name)
-        usage = Usage(bucket if bucket.startswith("channel:") else "anonymous", limit.quota)
         cost = costs.cost_of(request.path)
         prefetch = versions_to_prefetch(request)
+        now_us = gcra.microseconds(time.time())
         try:
-            used, left, values = counter().add(
-                bucket, cost, limit.window, time.time(), read=prefetch, usage=usage
+            taken = counter().take(
+                bucket,
+                cost,
+                limit.quota,
+                limit.window,
+                now_us,
+                read=prefetch,
+                usage=bucket if bucket.startswith("channel:") else "anonymous",
             )
         except CounterUnavailable:
-            now = time.monotonic()
-            if now - self.outage_logged_at >= OUTAGE_LOG_SECONDS:
-                self.outage_logged_at = now
+            moment = time.monotonic()
+            if moment - self.outage_logged_at >= OUTAGE_LOG_SECONDS:
+                self.outage_logged_at = moment
                 logger.warning("Rate-limit counter unavailable: serving without limits", exc_info=True)
             return self.get_response(request)
-        if values is not None:
-            request.baken_prefetched_versions = values
-        reset = max(1, math.ceil(left))
-        if used > limit.quota:
-            response = _too_many(limit, cost=cost, reset=reset)
-        else:
+        if taken.values is not None:
+            request.baken_prefetched_versions = taken.values
+        if taken.allowed:
             response = self.get_response(request)
+        else:
+            retry = gcra.retry_in(
+                tat=taken.tat, now_us=now_us, cost=cost, quota=limit.quota, window=limit.window
+            )
+            response = _too_many(limit, cost=cost, retry=retry)
+        left = gcra.remaining(tat=taken.tat, now_us=now_us, quota=limit.quota, window=limit.window)
         response["RateLimit-Policy"] = limit.header
-        response["RateLimit"] = f'"{limit.name}";r={max(0, limit.quota - used)};t={reset}'
+        response["RateLimit"] = f'"{limit.name}";r={left};t={gcra.full_in(tat=taken.tat, now_us=now_us)}'
         return response
 
 
-def _too_many(limit, *, cost: int, reset: int) -> JsonResponse:
+def _too_many(limit, *, cost: int, retry: int) -> JsonResponse:
     body = problem(
         429,
         detail=(
-            f"Rate limit reached: {limit.quota} units per {limit.window} s for this client "
-            f"(this request costs {cost}). Retry after {reset} s."
+            f"Rate limit reached: this client may spend {limit.quota} units at once, refilled at "
+            f"{limit.quota} units per {limit.window} s (this request costs {cost}). Retry after {retry} s."
         ),
         type_name="rate-limited",
     )
     response = JsonResponse(body, status=429, content_type=PROBLEM_CONTENT_TYPE)
-    response["Retry-After"] = str(reset)
+    response["Retry-After"] = str(retry)
     response["Cache-Control"] = "private, no-store"
     return response

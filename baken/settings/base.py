@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -177,19 +178,26 @@ CORS_PREFLIGHT_MAX_AGE = 600
 
 
 # --- Rate limits (api/rate_limits/) -------------------------------------------------------------
-# Each policy allows QUOTA cost units per WINDOW seconds ("QUOTA/WINDOW"; a search costs 5, the
-# changes feed 3, a list 2, anything else 1). Anonymous clients are counted per address, channels
-# per channel with their own policy (Settings → Channels).
+# Each policy is "QUOTA/WINDOW": a client may spend QUOTA cost units at once, and the bucket
+# refills continuously at QUOTA units per WINDOW seconds (api/rate_limits/gcra.py; a search costs
+# 5, the changes feed 3, a list 2, anything else 1). Anonymous clients are counted per address,
+# channels per channel with their own policy (Settings → Channels).
 def _rate_limit(name: str, default: str) -> tuple[int, int]:
-    quota, _, window = env(name, default=default).partition("/")
-    return int(quota), int(window or 60)
+    value = env(name, default=default)
+    quota, slash, window = value.partition("/")
+    if not (slash and quota.isdigit() and window.isdigit() and int(quota) >= 5 and int(window) >= 1):
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: expected QUOTA/WINDOW, whole numbers, a quota of at least 5 units "
+            "(what a search costs) and a window of at least 1 second, e.g. 100/10"
+        )
+    return int(quota), int(window)
 
 
 BAKEN_RATE_LIMITS_ENABLED = env.bool("BAKEN_RATE_LIMITS_ENABLED", default=True)
 BAKEN_RATE_LIMITS = {
-    "anonymous": _rate_limit("BAKEN_RATE_LIMIT_ANONYMOUS", "600/60"),
-    "standard": _rate_limit("BAKEN_RATE_LIMIT_STANDARD", "3000/60"),
-    "high": _rate_limit("BAKEN_RATE_LIMIT_HIGH", "12000/60"),
+    "anonymous": _rate_limit("BAKEN_RATE_LIMIT_ANONYMOUS", "100/10"),
+    "standard": _rate_limit("BAKEN_RATE_LIMIT_STANDARD", "500/10"),
+    "high": _rate_limit("BAKEN_RATE_LIMIT_HIGH", "2000/10"),
 }
 # How many proxies in front append to X-Forwarded-For (0: the socket's address is the client's).
 BAKEN_TRUSTED_PROXIES = env.int("BAKEN_TRUSTED_PROXIES", default=0)
