@@ -60,3 +60,26 @@ def test_a_fallback_to_the_source_is_never_outdated(client, translated):
     publish(translated["tree"].faq)
     german = client.get("/api/v1/faqs/veelgestelde-vragen/?locale=de").json()
     assert (german["locale"], german["is_fallback"], german["translation_outdated"]) == ("nl", True, False)
+
+
+@pytest.mark.parametrize("hide", ["unpublished", "expired", "not yet live"])
+def test_a_source_not_visible_says_nothing_about_its_translations(client, translated, hide):
+    import datetime as dt
+
+    from django.utils import timezone
+    from wagtail.models import Page
+
+    faq = translated["tree"].faq
+    publish(faq)
+    assert outdated_flags(client)["faq list"] is True
+    moment = timezone.now()
+    if hide == "unpublished":
+        faq.unpublish()
+    elif hide == "expired":  # as if the scheduled unpublishing had not run yet
+        Page.objects.filter(pk=faq.pk).update(expire_at=moment - dt.timedelta(minutes=1))
+    else:
+        Page.objects.filter(pk=faq.pk).update(go_live_at=moment + dt.timedelta(days=1))
+    listing = client.get("/api/v1/faqs/?locale=fr").json()["results"][0]
+    detail = client.get("/api/v1/faqs/questions-frequentes/?locale=fr").json()
+    assert (listing["slug"], listing["translation_outdated"]) == ("questions-frequentes", False)
+    assert detail["translation_outdated"] is False

@@ -15,7 +15,7 @@ from django.db.models.functions import Length, Substr
 from wagtail.models import Page
 
 from api import response_cache
-from api.selectors.sql import _DECIDING_FIELDS, _translations_by_slug_sql
+from api.selectors.sql import _pages_with_sources_sql, _translations_by_slug_sql, source_of
 from api.selectors.translations import Chosen, best_translations, fetched_locale_ids, serve, source_times
 from api.values import TranslationLink
 from api.visibility import Visibility
@@ -107,20 +107,25 @@ def faq_list_pks(
 
 def faq_summaries(*, pks: Sequence[int], visibility: Visibility, requested: str) -> list[Chosen[FAQPage]]:
     """The FAQ pages with these ids, in this order, with what a list item shows (one query)."""
-    pages = with_source_published_at(
-        # Visibility again: even a memo gone wrong could not put a hidden page in a list.
-        visible_pages(model=FAQPage, visibility=visibility)
-        .filter(pk__in=list(pks))
-        .only(*_DECIDING_FIELDS, "question_count"),
-        model=FAQPage,
-        visibility=visibility,
-    ).in_bulk()
+    if not pks:
+        return []
+    rows = FAQPage.objects.raw(
+        _pages_with_sources_sql(FAQPage, ("question_count",), len(pks)),
+        [visibility.default_locale_id, *pks],
+    )
+    # Visibility again: even a memo gone wrong could not put a hidden page in a list.
+    pages = {page.pk: page for page in rows if visibility.shows_page(page)}
     ordered = [pages[pk] for pk in pks if pk in pages]
+    source_published_at = {}
+    for page in ordered:
+        source = source_of(page)
+        if source is not None and visibility.shows_page(source):
+            source_published_at[page.translation_key] = source.last_published_at
     return serve(
         ordered,
         requested=requested,
         locale_codes=visibility.locale_codes,
-        source_published_at={page.translation_key: page.source_published_at for page in ordered},
+        source_published_at=source_published_at,
     )
 
 
