@@ -13,7 +13,7 @@ ANONYMOUS = "anonymous"
 @dataclass(frozen=True)
 class Policy:
     name: str
-    quota: int  # cost units per window
+    quota: int  # cost units: the bucket, refilled at quota per window (api.rate_limits.gcra)
     window: int  # seconds
 
     @property
