@@ -15,6 +15,7 @@ import uuid
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -501,6 +502,8 @@ def test_bad_arguments_are_refused(mondays, tmp_path, client):
     )
     assert "--locale: Unknown locale “xx”; known locales: de, en, fr, nl." in refused(path, "--locale", "xx")
     assert refused(path, "--user", "nobody") == "There is no user “nobody”. Nothing was written."
+    get_user_model().objects.create_user("gone", is_active=False)
+    assert refused(path, "--user", "gone") == "The user “gone” is inactive. Nothing was written."
 
 
 def test_locks_reviews_and_permissions_are_respected(client, mondays, tmp_path, editor, reviewer):

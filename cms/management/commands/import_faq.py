@@ -2,19 +2,19 @@ import codecs
 import shlex
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
 from django.utils.translation import gettext, gettext_noop
 
 from cms.importers.faq_pages import FAQImportError, find_campaign, find_locale, import_faq_page
 from cms.importers.faq_text import FAQFormatError, parse_faq
+from cms.management.base import ImportCommand
 from cms.pages.models import FAQPage
 
 NOTHING_CHANGED = gettext_noop("Nothing was changed.")
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
+    nothing = NOTHING_CHANGED
     help = gettext_noop(
         "Import a FAQ written as plain text/Markdown into an FAQ page below a campaign. "
         "By default the import is a draft: a new revision, nothing published (a new page is created "
@@ -22,13 +22,6 @@ class Command(BaseCommand):
         "Re-importing updates the same page; an unchanged file writes nothing; malformed input "
         "changes nothing."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        # Its help is in English too, like everything the command says (see handle).
-        with translation.override("en"):
-            parser = super().create_parser(prog_name, subcommand, **kwargs)
-            parser.description = gettext(self.help)
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -84,11 +77,6 @@ class Command(BaseCommand):
                 "Who does the import; their page permissions apply (required with --submit and --publish)"
             ),
         )
-
-    def handle(self, *args, **options):
-        # The command speaks English, whatever LANGUAGE_CODE is (validation messages included).
-        with translation.override("en"):
-            self._handle(options)
 
     def _handle(self, options):
         user = self._user(options)
@@ -188,28 +176,10 @@ class Command(BaseCommand):
                     % {"nothing": gettext(NOTHING_CHANGED)}
                 )
             return None
-        User = get_user_model()
-        user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
-        if user is None:
-            raise CommandError(
-                gettext("There is no user “%(user)s”. %(nothing)s")
-                % {"user": username, "nothing": gettext(NOTHING_CHANGED)}
-            )
-        if not user.is_active:
-            raise CommandError(
-                gettext("The user “%(user)s” is inactive. %(nothing)s")
-                % {"user": username, "nothing": gettext(NOTHING_CHANGED)}
-            )
-        return user
+        return self.find_user(username)
 
     def _read(self, path: Path) -> str:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                gettext("Cannot read %(path)s: %(reason)s. %(nothing)s")
-                % {"path": path, "reason": error.strerror or error, "nothing": gettext(NOTHING_CHANGED)}
-            ) from error
+        data = self.read_bytes(path)
         start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
         try:
             return data[start:].decode("utf-8")

@@ -10,17 +10,17 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
 from django.utils.translation import gettext, gettext_noop
 
 from cms.importers.hsds import HSDSImportError, apply_import, find_locale, plan_import, report_lines
+from cms.management.base import ImportCommand
 
 NOTHING_WRITTEN = gettext_noop("Nothing was written.")
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
+    nothing = NOTHING_WRITTEN
     help = gettext_noop(
         "Import help-lines from Open Referral HSDS 3.0.1 services: a JSON file holding one service, a "
         'list of services or an HSDS page ({"contents": [...]}), such as /api/hsds/v3/services?full=true '
@@ -28,13 +28,6 @@ class Command(BaseCommand):
         "--apply saves the changes as drafts; --publish also publishes them. A file with any problem "
         "writes nothing."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        # Its help is in English too, like everything the command says (see handle).
-        with translation.override("en"):
-            parser = super().create_parser(prog_name, subcommand, **kwargs)
-            parser.description = gettext(self.help)
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=gettext("JSON file of HSDS services"))
@@ -64,17 +57,12 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, **options):
-        # The command speaks English, whatever LANGUAGE_CODE is (validation messages included).
-        with translation.override("en"):
-            self._handle(options)
-
     def _handle(self, options):
         path = Path(options["path"])
         data = self._read(path)
         publish = options["publish"]
         apply = options["apply"] or publish
-        user = self._user(options["user"])
+        user = self.find_user(options["user"]) if options["user"] is not None else None
         try:
             locale = find_locale(options["locale"])
             plan = plan_import(data, locale=locale, user=user, publish=publish)
@@ -127,13 +115,7 @@ class Command(BaseCommand):
             )
 
     def _read(self, path: Path) -> object:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                gettext("Cannot read %(path)s: %(reason)s. %(nothing)s")
-                % {"path": path, "reason": error.strerror or error, "nothing": gettext(NOTHING_WRITTEN)}
-            ) from error
+        data = self.read_bytes(path)
         try:
             return json.loads(data.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
         except UnicodeDecodeError as error:
@@ -152,20 +134,3 @@ class Command(BaseCommand):
                     "nothing": gettext(NOTHING_WRITTEN),
                 }
             ) from error
-
-    def _user(self, username: str | None):
-        if username is None:
-            return None
-        User = get_user_model()
-        user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
-        if user is None:
-            raise CommandError(
-                gettext("There is no user “%(user)s”. %(nothing)s")
-                % {"user": username, "nothing": gettext(NOTHING_WRITTEN)}
-            )
-        if not user.is_active:
-            raise CommandError(
-                gettext("The user “%(user)s” is inactive. %(nothing)s")
-                % {"user": username, "nothing": gettext(NOTHING_WRITTEN)}
-            )
-        return user
