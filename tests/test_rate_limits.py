@@ -275,7 +275,9 @@ def test_both_counters_decide_exactly_as_the_algorithm(usage_counter):
     from api.rate_limits import gcra
     from api.rate_limits.counters import counter
 
+    # The last step is a clock that went back a day: the bucket starts full again.
     steps = [(0, 5), (0, 5), (0, 1), (359_999_999, 1), (1, 1), (1, 5), (7_200_000_000, 5), (0, 4)]
+    steps += [(0, 10), (-86_400_000_000, 10)]
     now, tat, bucket = NOW_US, 0, f"address:{uuid.uuid4().hex}"
     for gap, cost in steps:
         now += gap

@@ -93,3 +93,14 @@ def test_a_client_that_waits_until_full_is_never_refused_within_the_quota(costs,
     # …and after full_in seconds the whole quota is there again.
     later = T0 + gcra.full_in(tat=tat, now_us=T0) * SECOND
     assert gcra.remaining(tat=tat, now_us=later, quota=quota, window=window) == quota
+
+
+def test_a_clock_that_went_back_starts_the_bucket_full_again():
+    # Spent at a moment a day ahead (a clock that was wrong, or a test that set it)…
+    ahead = gcra.decide(tat=0, now_us=T0 + 86_400 * SECOND, cost=100, quota=100, window=10).tat
+    # …does not refuse the client for a day once the clock is back: no more than a whole bucket
+    # can ever lie ahead.
+    back = gcra.decide(tat=ahead, now_us=T0, cost=100, quota=100, window=10)
+    assert back == gcra.Decision(allowed=True, tat=T0 + 10 * SECOND)
+    # Within a whole bucket ahead is an ordinary spent bucket: refused.
+    assert not gcra.decide(tat=back.tat, now_us=T0, cost=1, quota=100, window=10).allowed

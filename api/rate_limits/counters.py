@@ -61,13 +61,15 @@ def _day_name(day_number: int) -> str:
     return (dt.date(1970, 1, 1) + dt.timedelta(days=day_number)).isoformat()
 
 
-# One round trip: gcra.decide on the bucket's arrival time, keep the new one until the bucket is
-# full again, count the day's usage (a hash per day: <name> and <name>:limited), and read the keys
-# asked for. Whole microseconds, as in gcra; a bucket's key expires when it is full again.
+# One round trip: gcra.decide (gcra.current included) on the bucket's arrival time, keep the new
+# one until the bucket is full again, count the day's usage (a hash per day: <name> and
+# <name>:limited), and read the keys asked for. Whole microseconds, as in gcra; a bucket's key
+# expires when it is full again.
 # ARGV: now (µs), cost, the unit's interval (µs), quota, usage name ('' for none), usage TTL (s).
 _TAKE_AND_READ = """
 local now, cost, step, quota = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now or tat - now > quota * step then tat = now end
 local after = tat + cost * step
 local allowed = 0
 if after - now <= quota * step then

@@ -13,6 +13,10 @@ Invariants (tests/test_rate_limits_gcra.py checks them on random sequences):
 * From a full bucket a client gets at most ``quota`` units at once, then one unit per
   ``interval``: a client hammering the API gets at most ``quota + elapsed / interval`` units in
   ``elapsed``, spread over time instead of a whole window's quota as one burst.
+* An arrival time more than a whole bucket ahead of ``now`` cannot come from requests: the
+  clock went back (a server's clock corrected, servers sharing Redis that disagree, a test that
+  set the clock). The bucket then starts full again, rather than refusing a client until the
+  clock has caught up.
 * ``remaining`` is what could be spent now (0…quota), ``full_in`` the whole seconds until the
   bucket is full again, ``retry_in`` (refused only) the whole seconds until the request would fit.
 
@@ -47,10 +51,19 @@ def decide(*, tat: int, now_us: int, cost: int, quota: int, window: int) -> Deci
     """Whether ``cost`` units may be spent at ``now_us`` from a bucket whose arrival time is
     ``tat`` (0 or any moment in the past: full)."""
     step = interval(quota=quota, window=window)
-    after = max(tat, now_us) + cost * step
+    tat = current(tat=tat, now_us=now_us, quota=quota, step=step)
+    after = tat + cost * step
     if after - now_us <= quota * step:
         return Decision(allowed=True, tat=after)
-    return Decision(allowed=False, tat=max(tat, now_us))
+    return Decision(allowed=False, tat=tat)
+
+
+def current(*, tat: int, now_us: int, quota: int, step: int) -> int:
+    """The arrival time that counts at ``now_us``: not before now (a full bucket holds no more),
+    and not more than a whole bucket ahead (only a clock that went back leaves one there)."""
+    if tat < now_us or tat - now_us > quota * step:
+        return now_us
+    return tat
 
 
 def remaining(*, tat: int, now_us: int, quota: int, window: int) -> int:
