@@ -107,7 +107,7 @@ class Source:
 
 def source_of(page: Page) -> Source | None:
     """The source columns read beside ``page`` (None: it has no default-locale translation).
-    Raw SQL applies no converters to extra columns: SQLite's dates come back as text."""
+    Raw SQL applies no field converters to extra columns: SQLite's dates come back naive."""
     values = {name: getattr(page, f"source_{name}") for name in _SOURCE_FIELDS}
     if values["path"] is None:
         return None
