@@ -4,6 +4,9 @@
 -- An optional second argument K makes each request come from one of K client addresses per thread
 -- (X-Forwarded-For 10.<thread>.<k / 256>.<k % 256>, k rotating per request; the server must trust
 -- one proxy): many readers, each far below the per-client rate limit (`make bench`'s mixed load).
+-- The reporter beside this script (wrk loads one script; this one loads the other).
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "report.lua")
+
 local threads = {}
 
 function setup(thread)
@@ -46,25 +49,5 @@ function response(status, headers, body)
 end
 
 done = function(summary, latency, requests)
-  local merged = {}
-  for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses") or {}) do
-      merged[status] = (merged[status] or 0) + count
-    end
-  end
-  local parts = {}
-  for status, count in pairs(merged) do
-    table.insert(parts, string.format('"%d":%d', status, count))
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,' ..
-    '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
-    '"latency_us":{"min":%d,"mean":%.1f,"stdev":%.1f,"max":%d,' ..
-    '"p50":%d,"p75":%d,"p90":%d,"p99":%d,"p999":%d},"statuses":{%s}}\n',
-    summary.requests, summary.duration, summary.bytes,
-    e.connect, e.read, e.write, e.status, e.timeout,
-    latency.min, latency.mean, latency.stdev, latency.max,
-    latency:percentile(50), latency:percentile(75), latency:percentile(90),
-    latency:percentile(99), latency:percentile(99.9), table.concat(parts, ",")))
+  bench_json(summary, latency, merged_statuses(threads))
 end

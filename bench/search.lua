@@ -12,6 +12,9 @@
 -- draws from its own generator seeded with seed * 1000 + thread number, and v1 and v2 draw the same
 -- numbers per request, so both runs send the same word sequence per thread (the slower one a
 -- shorter prefix of it). The report counts statuses and 200s with zero results.
+-- The reporter beside this script (wrk loads one script; this one loads the other).
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "report.lua")
+
 local threads = {}
 
 function setup(thread)
@@ -103,26 +106,9 @@ function response(status, headers, body)
 end
 
 done = function(summary, latency, requests)
-  local merged, zero = {}, 0
+  local zero = 0
   for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses") or {}) do
-      merged[status] = (merged[status] or 0) + count
-    end
     zero = zero + (thread:get("empty") or 0)
   end
-  local parts = {}
-  for status, count in pairs(merged) do
-    table.insert(parts, string.format('"%d":%d', status, count))
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,' ..
-    '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
-    '"latency_us":{"min":%d,"mean":%.1f,"stdev":%.1f,"max":%d,' ..
-    '"p50":%d,"p75":%d,"p90":%d,"p99":%d,"p999":%d},"statuses":{%s},"zero_results":%d}\n',
-    summary.requests, summary.duration, summary.bytes,
-    e.connect, e.read, e.write, e.status, e.timeout,
-    latency.min, latency.mean, latency.stdev, latency.max,
-    latency:percentile(50), latency:percentile(75), latency:percentile(90),
-    latency:percentile(99), latency:percentile(99.9), table.concat(parts, ","), zero))
+  bench_json(summary, latency, merged_statuses(threads) .. string.format(',"zero_results":%d', zero))
 end
