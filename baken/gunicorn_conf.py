@@ -15,6 +15,8 @@ Invariants:
   write into a connection the server is closing; short enough that idle connections are few.
 * The application is imported once in the master (``preload_app``): workers share its memory
   copy-on-write, and a broken configuration stops the master instead of looping worker boots.
+  Importing it also warms the process up (``baken.warmup``: URLconf and views, translation
+  catalogues, the Redis client library), so a new worker's first request does not pay for that.
 """
 
 worker_class = "gthread"
