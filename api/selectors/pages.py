@@ -15,7 +15,12 @@ from django.db.models.functions import Length, Substr
 from wagtail.models import Page
 
 from api import response_cache
-from api.selectors.sql import _pages_with_sources_sql, _translations_by_slug_sql, source_of
+from api.selectors.sql import (
+    _DECIDING_FIELDS,
+    _pages_with_sources_sql,
+    _translations_by_slug_sql,
+    source_of,
+)
 from api.selectors.translations import Chosen, best_translations, fetched_locale_ids, serve, source_times
 from api.values import TranslationLink
 from api.visibility import Visibility
@@ -240,11 +245,12 @@ def faqs_below(
         return []
     below = reduce(or_, (Q(path__startswith=path) for path in campaign_paths))
     visible = visible_pages(model=FAQPage, visibility=visibility)
+    # What a list item shows, not the pages' bodies: a campaign may hold thousands of FAQ pages.
     candidates = list(
         visible.filter(
             translation_key__in=visible.filter(below).values("translation_key"),
             locale_id__in=fetched_locale_ids(visibility, chain),
-        )
+        ).only(*_DECIDING_FIELDS, "question_count")
     )
     chosen = sorted(
         (
