@@ -1,9 +1,10 @@
 """The WSGI application (baken.wsgi): importing it warms the process up without connecting to anything.
 
 gunicorn imports it in its master and forks the workers from it (preload_app), so whatever it
-opens would be shared by every worker. Each case imports it in a fresh interpreter with
-production's settings, a database that refuses connections and a Redis that is not there: a
-connection attempt would fail the import.
+opens would be shared by every worker. The test imports it in a fresh interpreter with
+production's settings, pointed at a database and a Redis that refuse connections: a database
+connection would fail the import or show as open; a Redis connection attempt would fail the
+import unless the code making it caught the error (the response cache's store does).
 """
 
 import json
